@@ -1,0 +1,23 @@
+export { configure, type CosocketConfig, type Logger } from './config.js';
+export { CosocketError } from './errors.js';
+export { tcp, TcpSocket, type TcpOptions, type SslHandshakeOptions, type UntilReader } from './socket.js';
+export type { ConnectOptions } from './args.js';
+export type { SendData } from './send-data.js';
+export { SslSession } from './connector.js';
+export { receiveFrame, FrameError, type FrameSpec, type Frame, type FrameSource } from './frame.js';
+export { poolStats, closeAllPools, POOL_CHANNEL, type PoolStats, type PoolEvent } from './pool.js';
+export {
+  withContext,
+  ctx,
+  spawn,
+  wait,
+  waitAll,
+  kill,
+  timerAt,
+  named,
+  LightThread,
+  LEAK_CHANNEL,
+  type ThreadStatus,
+  type TimerHandle,
+  type Releasable,
+} from './context.js';
