@@ -152,14 +152,20 @@ export class Reader {
   }
 }
 
-/** Removes every CR byte; returns the input itself when it has none. */
+/** Removes every CR byte; returns a view of the input when it can (no CR, or one at the end). */
 export function stripCR(line: Buffer): Buffer {
-  if (line.indexOf(CR) === -1) return line;
+  let cr = line.indexOf(CR);
+  if (cr === -1) return line;
+  if (cr === line.length - 1) return line.subarray(0, cr);
+  // Rare: CRs inside the line. Copy the runs between them.
   const out = Buffer.allocUnsafe(line.length);
   let n = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (c !== CR) out[n++] = c;
+  let start = 0;
+  while (cr !== -1) {
+    n += line.copy(out, n, start, cr);
+    start = cr + 1;
+    cr = line.indexOf(CR, start);
   }
+  n += line.copy(out, n, start);
   return out.subarray(0, n);
 }
