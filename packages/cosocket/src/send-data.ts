@@ -1,3 +1,5 @@
+import { formatNumber } from './format-number.js';
+
 /**
  * What `send()` accepts and how it becomes bytes, following lua-nginx-module's
  * `ngx_http_lua_calc_strlen_in_table` / `copy_str_in_table`, with one TypeScript divergence:
@@ -63,27 +65,4 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
-
-/**
- * Numbers as Lua prints them: int32 integers as integers, everything else with `%.14g`
- * (`3.14159265358979` -> `3.1415926535898`, `1e15` -> `1e+15`).
- */
-export function formatNumber(n: number): string {
-  if (Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX) return String(n);
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  const [mantissa, expText] = n.toExponential(13).split('e') as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 14) {
-    const sign = exp < 0 ? '-' : '+';
-    const digits = String(Math.abs(exp)).padStart(2, '0');
-    return `${trimZeros(mantissa)}e${sign}${digits}`;
-  }
-  return trimZeros(n.toFixed(13 - exp));
-}
-
-function trimZeros(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-}
+export { formatNumber };

@@ -237,11 +237,11 @@ describe('Reader zero-copy and single-copy reads', () => {
     const concat = vi.spyOn(Buffer, 'concat');
     let copied = 0;
     const copy = Buffer.prototype.copy;
-    vi.spyOn(Buffer.prototype, 'copy').mockImplementation(function (this: Buffer, ...args: Parameters<Buffer['copy']>) {
+    vi.spyOn(Buffer.prototype, 'copy').mockImplementation(function (this: Buffer, ...args: Parameters<Buffer['copy']>): number {
       const n = copy.apply(this, args);
       copied += n;
       return n;
-    });
+    } as never);
     const set = Uint8Array.prototype.set;
     vi.spyOn(Uint8Array.prototype, 'set').mockImplementation(function (this: Uint8Array, array: ArrayLike<number>, offset?: number) {
       copied += array.length;
