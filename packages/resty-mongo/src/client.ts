@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { BSON, type Document } from 'bson';
+import { CosocketError, tcp, type TcpSocket } from 'cosocket';
+import { authenticateScram, MECHANISMS, type ScramMechanism } from './auth/scram.js';
+import { Database } from './database.js';
+import { MongoAuthError, MongoSizeError, serverErrorFromReply } from './errors.js';
+import { clientMetadata, DEFAULT_LIMITS, helloCommand, limitsFromHello, type ServerLimits } from './handshake.js';
+import { nextRequestId } from './wire/header.js';
+import { encodeOpMsg, type DecodeOptions, type DocumentSequence } from './wire/op-msg.js';
+import { readReply } from './wire/read-message.js';
+
+export interface MongoOptions {
+  /** How reply documents are decoded (bson `deserialize` options; the Node driver's defaults). */
+  decode?: DecodeOptions;
+  /** Send a CRC-32C checksum with every request (replies with one are always verified). */
+  checksum?: boolean;
+  /** `client.application.name` in the handshake. */
+  appName?: string;
+}
+
+export interface MongoConnectOptions {
+  /** Pool name. Default: host:port, plus authSource, user and a password digest when authenticating, plus TLS. */
+  pool?: string;
+  poolSize?: number;
+  backlog?: number;
+  /** TLS on a fresh connection (`sslHandshake`). */
+  ssl?: boolean;
+  /** Verify the server certificate (default true). */
+  sslVerify?: boolean;
+  /** SNI name and name checked against the certificate (default: the host). */
+  serverName?: string;
+  username?: string;
+  password?: string;
+  /** The database holding the user (default `admin`). */
+  authSource?: string;
+  /** `SCRAM-SHA-256` or `SCRAM-SHA-1`; negotiated through the handshake when omitted. */
+  mechanism?: ScramMechanism;
+}
+
+/**
+ * Server limits per pool name. A pooled connection comes back to a new `Mongo` object without
+ * its handshake, so what that handshake learnt must be kept somewhere stable: all connections
+ * of one pool name reach the same server, and server limits are per server, so the pool name
+ * is the natural key (the transport object is private to cosocket). Refreshed by every fresh
+ * handshake; a reused connection whose name is unknown here runs a plain hello instead.
+ */
+const limitsByPool = new Map<string, ServerLimits>();
+
+const SERIALIZE_OPTIONS: BSON.SerializeOptions = { checkKeys: false, serializeFunctions: false, ignoreUndefined: false };
+const DEFAULT_DECODE: DecodeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false, bsonRegExp: false };
+/** The server allows a command document this much above maxBsonObjectSize. */
+const COMMAND_OVERHEAD = 16 * 1024;
+
+/** Anything that can keep the connection from going back to the pool cleanly (open cursors). */
+export interface ConnectionResource {
+  /** Releases server-side state (kills the cursor); must not throw. */
+  release(): Promise<void>;
+}
+
+/**
+ * A MongoDB connection on a cosocket (lua-resty-mongol's connection object, OP_MSG era).
+ * One request at a time: a second concurrent call throws `CosocketError` `socket busy ...`
+ * without touching the socket. Use `named()` to give each light thread its own.
+ */
+export class Mongo {
+  private sock: TcpSocket<Buffer> = tcp();
+  private phase: 'writing' | 'reading' | null = null;
+  private poolName = '';
+  private explicitPool = false;
+  /** Set by `db.auth` after connect: the default pool name does not describe that identity. */
+  private authenticatedLater = false;
+  private serverLimits: ServerLimits = DEFAULT_LIMITS;
+  private readonly decodeOptions: DecodeOptions;
+  /** Open cursors, killed before the connection returns to the pool. */
+  readonly resources = new Set<ConnectionResource>();
+  /** The hello reply of this connection's handshake (undefined for a reused connection). */
+  helloReply: Document | undefined;
+
+  constructor(private readonly options: MongoOptions = {}) {
+    this.decodeOptions = { ...DEFAULT_DECODE, ...options.decode };
+  }
+
+  /** The limits of the server behind this connection (defaults before the handshake). */
+  get limits(): Readonly<ServerLimits> {
+    return this.serverLimits;
+  }
+
+  setTimeout(ms: number): void {
+    this.sock.setTimeout(ms);
+  }
+
+  setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
+    this.sock.setTimeouts(connectMs, sendMs, readMs);
+  }
+
+  /**
+   * Connects (or takes a pooled connection). A fresh connection runs TLS, the `hello`
+   * handshake and SCRAM authentication; a reused one skips all three.
+   */
+  async connect(host: string, port?: number | MongoConnectOptions, options?: MongoConnectOptions): Promise<void> {
+    if (typeof port === 'object') {
+      options = port;
+      port = undefined;
+    }
+    const opts = options ?? {};
+    const creds = credentialsOf(opts);
+    const isUnix = /^unix:/i.test(host);
+    const address = isUnix ? host : `${host}:${String(port)}`;
+    this.explicitPool = opts.pool !== undefined;
+    this.poolName = opts.pool ?? defaultPoolName(address, creds, opts.ssl === true);
+    this.authenticatedLater = false;
+    this.helloReply = undefined;
+    this.resources.clear();
+    const poolOptions = { pool: this.poolName, poolSize: opts.poolSize, backlog: opts.backlog };
+    if (isUnix) await this.sock.connect(host, poolOptions);
+    else await this.sock.connect(host, port as number, poolOptions);
+    try {
+      if (this.sock.getReusedTimes() === 0) {
+        if (opts.ssl === true) await this.sock.sslHandshake({ serverName: opts.serverName ?? host, verify: opts.sslVerify ?? true });
+        await this.handshake(creds);
+      } else {
+        this.serverLimits = limitsByPool.get(this.poolName) ?? limitsFromHello(await this.command('admin', helloCommand({})));
+      }
+    } catch (error) {
+      // A connection that failed its handshake or authentication must never be pooled.
+      this.sock.forceClose('mongo handshake failed');
+      throw error;
+    }
+  }
+
+  private async handshake(creds: Credentials | undefined): Promise<void> {
+    this.serverLimits = DEFAULT_LIMITS;
+    const saslUser = creds !== undefined && creds.mechanism === undefined ? `${creds.source}.${creds.username}` : undefined;
+    const reply = await this.command('admin', helloCommand({ metadata: clientMetadata(this.options.appName), saslUser }));
+    this.serverLimits = limitsFromHello(reply);
+    this.helloReply = reply;
+    limitsByPool.set(this.poolName, this.serverLimits);
+    if (creds !== undefined) {
+      const mechanism = creds.mechanism ?? chooseMechanism(reply.saslSupportedMechs);
+      await authenticateScram((db, cmd) => this.command(db, cmd), { ...creds, mechanism });
+    }
+  }
+
+  /** Authenticates this connection (used by `db.auth`). */
+  async authenticate(username: string, password: string, source: string, mechanism?: ScramMechanism): Promise<void> {
+    if (mechanism !== undefined && !MECHANISMS.includes(mechanism)) throw new TypeError(`unsupported mechanism: ${String(mechanism)}`);
+    let chosen = mechanism;
+    if (chosen === undefined) {
+      const reply = await this.command('admin', helloCommand({ saslUser: `${source}.${username}` }));
+      chosen = chooseMechanism(reply.saslSupportedMechs);
+    }
+    this.authenticatedLater = true;
+    try {
+      await authenticateScram((db, cmd) => this.command(db, cmd), { username, password, source, mechanism: chosen });
+    } catch (error) {
+      // The server's answers could not be trusted: do not keep talking to it on this socket.
+      if (error instanceof MongoAuthError) this.sock.forceClose('mongo authentication not trusted');
+      throw error;
+    }
+  }
+
+  /**
+   * Returns the connection to its pool. Open cursors are killed first. A connection that
+   * `db.auth` authenticated under the default pool name is closed instead (that name does not
+   * carry the identity, so another user could get it); pass `pool` to opt out.
+   */
+  async setKeepalive(maxIdleMs?: number, poolSize?: number): Promise<void> {
+    await this.releaseResources();
+    if (this.authenticatedLater && !this.explicitPool) {
+      this.sock.forceClose('authenticated after connect');
+      return;
+    }
+    await this.sock.setKeepalive(maxIdleMs, poolSize);
+  }
+
+  getReusedTimes(): number {
+    return this.sock.getReusedTimes();
+  }
+
+  async close(): Promise<void> {
+    this.resources.clear();
+    await this.sock.close();
+  }
+
+  /** A database handle (`conn:new_db_handle(name)`). */
+  db(name: string): Database {
+    return new Database(this, name);
+  }
+
+  /**
+   * Runs one command on database `db` and returns the reply; `ok: 0` throws `MongoServerError`.
+   * `sequences` become kind-1 sections. `cmd` is copied, never mutated (its first key must be
+   * the command name).
+   */
+  async command(db: string, cmd: Document, sequences: readonly DocumentSequence[] = []): Promise<Document> {
+    const reply = await this.roundTrip(db, cmd, sequences);
+    if (reply.ok !== 1 && reply.ok !== true) throw serverErrorFromReply(reply);
+    return reply;
+  }
+
+  private async roundTrip(db: string, cmd: Document, sequences: readonly DocumentSequence[]): Promise<Document> {
+    if (this.phase !== null) throw new CosocketError(`socket busy ${this.phase}`);
+    const body = BSON.serialize(withDb(cmd, db), SERIALIZE_OPTIONS);
+    const limits = this.serverLimits;
+    if (body.byteLength > limits.maxBsonObjectSize + COMMAND_OVERHEAD) {
+      throw new MongoSizeError(`command document of ${body.byteLength} bytes exceeds the server's limit`, body.byteLength, limits.maxBsonObjectSize + COMMAND_OVERHEAD);
+    }
+    const requestId = nextRequestId();
+    const message = encodeOpMsg(requestId, body, sequences, { checksum: this.options.checksum === true });
+    if (message.length > limits.maxMessageSizeBytes) {
+      throw new MongoSizeError(`message of ${message.length} bytes exceeds maxMessageSizeBytes`, message.length, limits.maxMessageSizeBytes);
+    }
+    this.phase = 'writing';
+    try {
+      await this.sock.send(message.pieces);
+      this.phase = 'reading';
+      return await readReply(this.sock, requestId, limits.maxMessageSizeBytes, this.decodeOptions);
+    } catch (error) {
+      // Anything that fails mid-exchange (timeout included) leaves a reply in flight or half
+      // read: the stream cannot be trusted any more, so it is closed, never pooled.
+      if (this.phase === 'reading' || !isHarmless(error)) this.sock.forceClose('mongo request failed');
+      throw error;
+    } finally {
+      this.phase = null;
+    }
+  }
+
+  private async releaseResources(): Promise<void> {
+    const open = [...this.resources];
+    this.resources.clear();
+    for (const resource of open) await resource.release();
+  }
+}
+
+/** Errors a send raises before any byte moved: the connection is still in sync. */
+function isHarmless(error: unknown): boolean {
+  return error instanceof CosocketError && (error.code === 'bad request' || error.code.startsWith('socket busy'));
+}
+
+function withDb(cmd: Document, db: string): Document {
+  if (cmd instanceof Map) return new Map([...(cmd as Map<string, unknown>), ['$db', db]]) as unknown as Document;
+  return { ...cmd, $db: db };
+}
+
+interface Credentials {
+  username: string;
+  password: string;
+  source: string;
+  mechanism: ScramMechanism | undefined;
+}
+
+function credentialsOf(opts: MongoConnectOptions): Credentials | undefined {
+  if (opts.username === undefined) {
+    if (opts.password !== undefined) throw new TypeError('a password was given without a username');
+    return undefined;
+  }
+  if (typeof opts.password !== 'string') throw new TypeError('a username was given without a password');
+  if (opts.mechanism !== undefined && !MECHANISMS.includes(opts.mechanism)) {
+    throw new TypeError(`unsupported mechanism: ${String(opts.mechanism)} (SCRAM-SHA-256 or SCRAM-SHA-1)`);
+  }
+  return { username: opts.username, password: opts.password, source: opts.authSource ?? 'admin', mechanism: opts.mechanism };
+}
+
+/** host:port[:tls][:authSource:user:sha256(password) prefix]: an authenticated socket never reaches another user. */
+export function defaultPoolName(address: string, creds: Credentials | undefined, tls: boolean): string {
+  let name = tls ? `${address}:tls` : address;
+  if (creds !== undefined) {
+    const digest = createHash('sha256').update(creds.password, 'utf8').digest('hex').slice(0, 16);
+    name += `:${creds.source}:${creds.username}:${digest}`;
+  }
+  return name;
+}
+
+function chooseMechanism(supported: unknown): ScramMechanism {
+  if (Array.isArray(supported)) {
+    if (supported.includes('SCRAM-SHA-256')) return 'SCRAM-SHA-256';
+    if (supported.includes('SCRAM-SHA-1')) return 'SCRAM-SHA-1';
+  }
+  return 'SCRAM-SHA-256';
+}
+

@@ -1,0 +1,153 @@
+import { Long, type Document } from 'bson';
+import type { ConnectionResource } from './client.js';
+import type { Database } from './database.js';
+import { MongoProtocolError } from './errors.js';
+
+/** A cursor id as the server sent it: a number when bson promoted it, a Long or a bigint. */
+function toLong(id: unknown): Long {
+  if (Long.isLong(id)) return id;
+  if (typeof id === 'number') return Long.fromNumber(id);
+  if (typeof id === 'bigint') return Long.fromBigInt(id);
+  throw new MongoProtocolError(`cursor id of unexpected type ${typeof id}`);
+}
+
+/** The collection part of a namespace (`db.coll` → `coll`, `db.$cmd.listCollections` → `$cmd.listCollections`). */
+function collectionOf(ns: unknown, fallback: string): string {
+  if (typeof ns !== 'string') return fallback;
+  const dot = ns.indexOf('.');
+  return dot === -1 ? fallback : ns.slice(dot + 1);
+}
+
+export interface CursorOptions {
+  /** Documents per getMore. */
+  batchSize?: number;
+  /** The most documents to return overall (the server knows it too; see `next`). */
+  limit?: number;
+}
+
+/**
+ * A server cursor: the first batch comes from the command that opened it (`find`,
+ * `aggregate`, `listCollections`), later ones from `getMore`. The id is kept as a `Long`,
+ * because FerretDB's small ids come back from bson as plain numbers, which would go back out
+ * as int32 and be refused. Closing early sends `killCursors`; a connection returning to the
+ * pool kills its open cursors first. Pinned to its connection (FerretDB ties cursors to it).
+ */
+export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResource {
+  private batch: T[] = [];
+  private index = 0;
+  private id: Long | null = null;
+  private collectionName: string;
+  private returned = 0;
+  private started = false;
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    collectionName: string,
+    private readonly open: (() => Promise<Document>) | null,
+    private readonly options: CursorOptions = {},
+  ) {
+    this.collectionName = collectionName;
+  }
+
+  /** A cursor over a reply that already holds `cursor.firstBatch`. */
+  static fromReply<T = Document>(db: Database, collectionName: string, reply: Document, options: CursorOptions = {}): Cursor<T> {
+    const cursor = new Cursor<T>(db, collectionName, null, options);
+    cursor.accept(reply, 'firstBatch');
+    return cursor;
+  }
+
+  /** The server's cursor id (`Long.ZERO` once exhausted; null before the first batch). */
+  get cursorId(): Long | null {
+    return this.id;
+  }
+
+  /** The next document, or null at the end. */
+  async next(): Promise<T | null> {
+    if (this.closed) return null;
+    if (!this.started) {
+      if (this.open === null) throw new Error('cursor has no command to start with');
+      this.accept(await this.open(), 'firstBatch');
+    }
+    while (this.index >= this.batch.length) {
+      if (this.id === null || this.id.isZero() || this.limitReached()) {
+        await this.close();
+        return null;
+      }
+      await this.getMore();
+    }
+    const doc = this.batch[this.index]!;
+    this.batch[this.index++] = undefined as T;
+    this.returned++;
+    // At an exact limit the server may still hold the cursor open: kill it now.
+    if (this.limitReached() && this.index >= this.batch.length) await this.close();
+    return doc;
+  }
+
+  /** Every remaining document. */
+  async toArray(): Promise<T[]> {
+    const out: T[] = [];
+    for (let doc = await this.next(); doc !== null; doc = await this.next()) out.push(doc);
+    return out;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    try {
+      for (let doc = await this.next(); doc !== null; doc = await this.next()) yield doc;
+    } finally {
+      // `break` out of for-await lands here: kill the server cursor.
+      if (!this.closed) await this.close();
+    }
+  }
+
+  /** Kills the server cursor if it is still open; further `next()` calls return null. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.batch = [];
+    this.index = 0;
+    this.db.conn.resources.delete(this);
+    const id = this.id;
+    if (id !== null && !id.isZero()) {
+      this.id = Long.ZERO;
+      await this.db.command({ killCursors: this.collectionName, cursors: [id] });
+    }
+  }
+
+  /** ConnectionResource: best-effort kill before the connection is pooled. */
+  async release(): Promise<void> {
+    try {
+      await this.close();
+    } catch {
+      // The connection failed: it is closed and will not be pooled anyway.
+    }
+  }
+
+  private limitReached(): boolean {
+    const limit = this.options.limit;
+    return limit !== undefined && limit > 0 && this.returned >= limit;
+  }
+
+  private async getMore(): Promise<void> {
+    const cmd: Document = { getMore: this.id, collection: this.collectionName };
+    let size = this.options.batchSize;
+    const limit = this.options.limit;
+    if (limit !== undefined && limit > 0) size = Math.min(size ?? limit - this.returned, limit - this.returned);
+    if (size !== undefined && size > 0) cmd.batchSize = size;
+    this.accept(await this.db.command(cmd), 'nextBatch');
+  }
+
+  private accept(reply: Document, field: 'firstBatch' | 'nextBatch'): void {
+    const cursor = reply.cursor as Document | undefined;
+    if (cursor === undefined || typeof cursor !== 'object') throw new MongoProtocolError('reply has no cursor document');
+    const docs = cursor[field] as unknown;
+    if (!Array.isArray(docs)) throw new MongoProtocolError(`cursor reply has no ${field}`);
+    this.started = true;
+    this.id = toLong(cursor.id);
+    if (field === 'firstBatch') this.collectionName = collectionOf(cursor.ns, this.collectionName);
+    this.batch = docs as T[];
+    this.index = 0;
+    if (this.id.isZero()) this.db.conn.resources.delete(this);
+    else this.db.conn.resources.add(this);
+  }
+}

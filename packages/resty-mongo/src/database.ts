@@ -1,0 +1,44 @@
+import type { Document } from 'bson';
+import type { ScramMechanism } from './auth/scram.js';
+import type { Mongo } from './client.js';
+import { Collection } from './collection.js';
+import { Cursor } from './cursor.js';
+
+/** A database handle (lua-resty-mongol's db object). */
+export class Database {
+  constructor(
+    /** The connection every command of this handle goes through. */
+    readonly conn: Mongo,
+    readonly name: string,
+  ) {}
+
+  /** A collection handle (`db:get_col(name)`). */
+  collection(name: string): Collection {
+    return new Collection(this, name);
+  }
+
+  /** Runs any command on this database; `ok: 0` throws `MongoServerError`. */
+  command(doc: Document): Promise<Document> {
+    return this.conn.command(this.name, doc);
+  }
+
+  /**
+   * Authenticates the connection with SCRAM against this database (the user's authSource).
+   * The mechanism is negotiated with the server when omitted.
+   */
+  auth(username: string, password: string, options: { mechanism?: ScramMechanism } = {}): Promise<void> {
+    return this.conn.authenticate(username, password, this.name, options.mechanism);
+  }
+
+  /** The collections of this database (`listCollections`, every batch). */
+  async listCollections(filter: Document = {}, options: { nameOnly?: boolean } = {}): Promise<Document[]> {
+    const cmd: Document = { listCollections: 1, filter, cursor: {} };
+    if (options.nameOnly === true) cmd.nameOnly = true;
+    const reply = await this.command(cmd);
+    return Cursor.fromReply<Document>(this, '', reply).toArray();
+  }
+
+  async dropDatabase(): Promise<void> {
+    await this.command({ dropDatabase: 1 });
+  }
+}

@@ -1,0 +1,117 @@
+import type { Document } from 'bson';
+
+/** Base class of every error resty-mongo throws itself (transport failures are `CosocketError`). */
+export class MongoError extends Error {
+  override name = 'MongoError';
+}
+
+/** One failed statement of a write command (`writeErrors[i]`), indexed within the whole call. */
+export interface WriteError {
+  index: number;
+  code: number;
+  errmsg: string;
+  codeName?: string;
+  errInfo?: Document;
+}
+
+/**
+ * The server refused a command (`ok: 0`) or some statements of a write (`writeErrors`). The
+ * connection stays usable and poolable.
+ */
+export class MongoServerError extends MongoError {
+  override name = 'MongoServerError';
+  /** Server error code (11000 for a duplicate key; the first write error's code for writes). */
+  readonly code: number;
+  readonly codeName: string | undefined;
+  readonly errmsg: string;
+  /** Per-statement failures of insert/update/delete, indexes relative to the whole call. */
+  readonly writeErrors: WriteError[];
+  readonly writeConcernError: Document | undefined;
+  readonly errorLabels: string[];
+  /** The partial result of a write that failed part way (e.g. `insertedCount`). */
+  result: Document | undefined;
+
+  constructor(fields: {
+    code: number;
+    codeName?: string | undefined;
+    errmsg: string;
+    writeErrors?: WriteError[] | undefined;
+    writeConcernError?: Document | undefined;
+    errorLabels?: string[] | undefined;
+  }) {
+    super(fields.errmsg);
+    this.code = fields.code;
+    this.codeName = fields.codeName;
+    this.errmsg = fields.errmsg;
+    this.writeErrors = fields.writeErrors ?? [];
+    this.writeConcernError = fields.writeConcernError;
+    this.errorLabels = fields.errorLabels ?? [];
+    this.result = undefined;
+  }
+}
+
+/**
+ * The server broke the wire protocol (bad length, wrong responseTo, unknown opcode or section,
+ * bad checksum, truncated BSON). The connection was closed at once and never reaches the pool.
+ */
+export class MongoProtocolError extends MongoError {
+  override name = 'MongoProtocolError';
+}
+
+/**
+ * Client-side authentication failure: the server's SCRAM answer could not be trusted (bad
+ * nonce, too few iterations, wrong server signature). Server refusals are `MongoServerError`
+ * (code 18). Messages never carry the password, the proof or derived keys.
+ */
+export class MongoAuthError extends MongoError {
+  override name = 'MongoAuthError';
+}
+
+/** A document or message exceeds the server's limits; nothing was sent, the connection is fine. */
+export class MongoSizeError extends MongoError {
+  override name = 'MongoSizeError';
+  constructor(
+    message: string,
+    /** Size of the offending document or message, in bytes. */
+    readonly size: number,
+    /** The limit it exceeds. */
+    readonly limit: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Names for codes a server may send without `codeName` (FerretDB omits it in write errors). */
+const CODE_NAMES: Record<number, string> = {
+  2: 'BadValue',
+  9: 'FailedToParse',
+  11: 'UserNotFound',
+  13: 'Unauthorized',
+  14: 'TypeMismatch',
+  17: 'ProtocolError',
+  18: 'AuthenticationFailed',
+  26: 'NamespaceNotFound',
+  43: 'CursorNotFound',
+  50: 'MaxTimeMSExpired',
+  59: 'CommandNotFound',
+  186: 'ClientMetadataCannotBeMutated',
+  334: 'MechanismUnavailable',
+  10334: 'BSONObjectTooLarge',
+  11000: 'DuplicateKey',
+};
+
+/** The server's codeName, or the well-known name of `code`. */
+export function codeNameOf(code: number, given: unknown): string | undefined {
+  return typeof given === 'string' ? given : CODE_NAMES[code];
+}
+
+/** Builds the error for an `ok: 0` reply. */
+export function serverErrorFromReply(reply: Document): MongoServerError {
+  const code = typeof reply.code === 'number' ? reply.code : 0;
+  return new MongoServerError({
+    code,
+    codeName: codeNameOf(code, reply.codeName),
+    errmsg: typeof reply.errmsg === 'string' ? reply.errmsg : 'command failed',
+    errorLabels: Array.isArray(reply.errorLabels) ? (reply.errorLabels as string[]) : undefined,
+  });
+}

@@ -1,0 +1,132 @@
+import { BSON, ObjectId, type Document } from 'bson';
+import type { Database } from './database.js';
+import { codeNameOf, MongoServerError, MongoSizeError, type WriteError } from './errors.js';
+
+/**
+ * insert / update / delete as write commands. Statements are serialized once each and sent
+ * as kind-1 document sequences, split into batches by `maxWriteBatchSize` and by
+ * `maxMessageSizeBytes`; write errors come back per statement and are re-indexed against the
+ * whole call. `ok: 1` with `writeErrors` is a failure: it throws `MongoServerError`.
+ */
+
+const SERIALIZE_OPTIONS: BSON.SerializeOptions = { checkKeys: false, serializeFunctions: false, ignoreUndefined: false };
+/** Room for the header, flags, command body and section header of a write message. */
+const ENVELOPE_RESERVE = 16 * 1024;
+
+export type WriteKind = 'insert' | 'update' | 'delete';
+const SEQUENCE_ID: Record<WriteKind, string> = { insert: 'documents', update: 'updates', delete: 'deletes' };
+
+export interface WriteOutcome {
+  /** Sum of `n` over the batches sent. */
+  n: number;
+  nModified: number;
+  /** Upserted ids by statement index. */
+  upserted: { index: number; _id: unknown }[];
+  writeErrors: WriteError[];
+  writeConcernError: Document | undefined;
+  /** Statements sent (in order; for ordered writes the ones after a failed batch are not). */
+  sent: number;
+}
+
+/**
+ * Serializes one statement (a document, an update or a delete). `limit` is maxBsonObjectSize
+ * for documents; statements holding a document carry a little envelope on top.
+ */
+export function serializeStatement(statement: Document, limit: number, index: number): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = BSON.serialize(statement, SERIALIZE_OPTIONS);
+  } catch (error) {
+    // bson serializes into a 17 MiB scratch buffer and throws RangeError beyond it.
+    if (!(error instanceof RangeError)) throw error;
+    const size = BSON.calculateObjectSize(statement, SERIALIZE_OPTIONS);
+    throw new MongoSizeError(`document at index ${index} is ${size} bytes, above maxBsonObjectSize ${limit}`, size, limit);
+  }
+  if (bytes.byteLength > limit) {
+    throw new MongoSizeError(`document at index ${index} is ${bytes.byteLength} bytes, above maxBsonObjectSize ${limit}`, bytes.byteLength, limit);
+  }
+  return bytes;
+}
+
+/** Adds `_id` (first, as the CRUD spec asks) to documents that lack one; never mutates input. */
+export function withIds(docs: readonly Document[]): { docs: Document[]; ids: unknown[] } {
+  const out: Document[] = new Array(docs.length);
+  const ids: unknown[] = new Array(docs.length);
+  for (let i = 0; i < docs.length; i++) {
+    const doc = docs[i];
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new TypeError(`document at index ${i} is not an object`);
+    if (doc._id === undefined) {
+      const id = new ObjectId();
+      out[i] = { _id: id, ...doc };
+      ids[i] = id;
+    } else {
+      out[i] = doc;
+      ids[i] = doc._id;
+    }
+  }
+  return { docs: out, ids };
+}
+
+/** Runs a write command over `statements`, in as many batches as the server's limits need. */
+export async function runWrite(db: Database, kind: WriteKind, collection: string, statements: readonly Document[], ordered: boolean): Promise<WriteOutcome> {
+  const limits = db.conn.limits;
+  // A statement wrapping a document ({q, u}) may exceed the document limit by its envelope.
+  const statementLimit = kind === 'insert' ? limits.maxBsonObjectSize : limits.maxBsonObjectSize + ENVELOPE_RESERVE;
+  const serialized = statements.map((s, i) => serializeStatement(s, statementLimit, i));
+  const outcome: WriteOutcome = { n: 0, nModified: 0, upserted: [], writeErrors: [], writeConcernError: undefined, sent: 0 };
+  const maxBytes = limits.maxMessageSizeBytes - ENVELOPE_RESERVE;
+  let start = 0;
+  while (start < serialized.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < serialized.length && end - start < limits.maxWriteBatchSize) {
+      const size = serialized[end]!.byteLength;
+      if (end > start && bytes + size > maxBytes) break;
+      bytes += size;
+      end++;
+    }
+    const reply = await db.conn.command(db.name, { [kind]: collection, ordered }, [
+      { identifier: SEQUENCE_ID[kind], documents: serialized.slice(start, end) },
+    ]);
+    merge(outcome, reply, start);
+    outcome.sent = end;
+    if (ordered && (outcome.writeErrors.length > 0 || outcome.writeConcernError !== undefined)) break;
+    start = end;
+  }
+  return outcome;
+}
+
+function merge(outcome: WriteOutcome, reply: Document, offset: number): void {
+  if (typeof reply.n === 'number') outcome.n += reply.n;
+  if (typeof reply.nModified === 'number') outcome.nModified += reply.nModified;
+  if (Array.isArray(reply.upserted)) {
+    for (const u of reply.upserted as Document[]) outcome.upserted.push({ index: Number(u.index) + offset, _id: u._id });
+  }
+  if (Array.isArray(reply.writeErrors)) {
+    for (const e of reply.writeErrors as Document[]) {
+      const code = Number(e.code);
+      const error: WriteError = { index: Number(e.index) + offset, code, errmsg: String(e.errmsg ?? '') };
+      const codeName = codeNameOf(code, e.codeName);
+      if (codeName !== undefined) error.codeName = codeName;
+      if (e.errInfo !== undefined) error.errInfo = e.errInfo as Document;
+      outcome.writeErrors.push(error);
+    }
+  }
+  if (reply.writeConcernError !== undefined) outcome.writeConcernError = reply.writeConcernError as Document;
+}
+
+/** Throws `MongoServerError` when the outcome holds write or write-concern errors. */
+export function throwOnWriteErrors(outcome: WriteOutcome, result: Document): void {
+  const first = outcome.writeErrors[0];
+  const wce = outcome.writeConcernError;
+  if (first === undefined && wce === undefined) return;
+  const error = new MongoServerError({
+    code: first?.code ?? Number(wce?.code ?? 0),
+    codeName: first?.codeName ?? codeNameOf(Number(wce?.code ?? 0), wce?.codeName),
+    errmsg: first?.errmsg ?? String(wce?.errmsg ?? 'write concern error'),
+    writeErrors: outcome.writeErrors,
+    writeConcernError: wce,
+  });
+  error.result = result;
+  throw error;
+}

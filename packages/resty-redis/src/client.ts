@@ -1,0 +1,377 @@
+import { CosocketError, tcp, type TcpSocket } from 'cosocket';
+import { COMMAND_NAMES, type RedisCommands } from './commands.generated.js';
+import { defaultPoolName, parseConnectArgs } from './connect-options.js';
+import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
+import { encodeCommand, RequestBuilder, type Encoded } from './encoder.js';
+import { busyError, RedisClientError, RedisProtocolError, RedisReplyError } from './errors.js';
+import { isMessage, PUBSUB_COMMANDS, Subscriptions, type SubscribeKind, type UnsubscribeKind } from './pubsub.js';
+import { OBSERVED_COMMANDS, SessionState } from './session.js';
+import type { RedisArg, RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
+
+/** The most bytes taken from the socket per read: whole network chunks in practice. */
+const READ_CHUNK = 1 << 20;
+const QUEUED: Promise<RedisReply> = Promise.resolve(undefined as unknown as RedisReply);
+
+type Phase = 'idle' | 'writing' | 'reading';
+
+/** A command queued in a pipeline whose reply changes the session state. */
+interface ObservedOp {
+  index: number;
+  lower: string;
+  args: readonly unknown[];
+}
+
+// Every Redis command is a method (installed on the prototype below, typed by RedisCommands).
+export interface Redis extends RedisCommands {}
+
+/**
+ * A Redis client on one cosocket, after lua-resty-redis, that never leaks session state
+ * through the keepalive pool: `setKeepalive` SELECTs back, DISCARDs, UNWATCHes, refuses while
+ * subscribed, and closes instead of pooling when replies are unread or the stream is out of
+ * sync. One object serves one task at a time: an overlapping command fails at once with
+ * `socket busy reading` / `socket busy writing` and the first one gets its own reply.
+ *
+ * Argument errors (null, undefined, objects, NaN) throw a TypeError synchronously, before
+ * anything is sent or queued.
+ */
+export class Redis {
+  private readonly sock: TcpSocket<Buffer> = tcp();
+  private readonly decoder: ReplyDecoder;
+  private readonly session = new SessionState();
+  private readonly subs = new Subscriptions();
+  private phase: Phase = 'idle';
+  private pipe: RequestBuilder | null = null;
+  private pipeOps: ObservedOp[] = [];
+  /** The caller chose the pool name, and so vouches for what connections in it share. */
+  private explicitPool = false;
+
+  constructor(options: RedisOptions = {}) {
+    const max = options.maxReplySize ?? DEFAULT_MAX_REPLY_SIZE;
+    if (!Number.isSafeInteger(max) || max <= 0) throw new RangeError(`bad maxReplySize: ${String(max)}`);
+    this.decoder = new ReplyDecoder(options.returnBuffers === true, max);
+  }
+
+  /** Sets the connect, send and read timeouts at once (ms; 0 = the cosocket default). */
+  setTimeout(ms: number): void {
+    this.sock.setTimeout(ms);
+  }
+
+  setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
+    this.sock.setTimeouts(connectMs, sendMs, readMs);
+  }
+
+  /**
+   * Connects (or takes a pooled connection). On a fresh connection only
+   * (`getReusedTimes() === 0`) it sends AUTH and SELECT for `password`/`username`/`database`.
+   */
+  async connect(host: string, port?: number | string | RedisConnectOptions, options?: RedisConnectOptions): Promise<void> {
+    const args = parseConnectArgs(host, port, options);
+    if (this.phase !== 'idle') throw busyError(this.phase);
+    const o = args.options;
+    this.explicitPool = o.pool !== undefined;
+    this.decoder.reset();
+    this.subs.clear();
+    const cosocketOptions = { pool: o.pool ?? defaultPoolName(args), poolSize: o.poolSize, backlog: o.backlog };
+    if (args.port === undefined) await this.sock.connect(args.host, cosocketOptions);
+    else await this.sock.connect(args.host, args.port, cosocketOptions);
+    try {
+      if (o.ssl) await this.sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
+      const database = o.database ?? 0;
+      if (this.sock.getReusedTimes() === 0) await this.handshake(o, database);
+      this.session.begin(database, !!o.password);
+    } catch (error) {
+      this.sock.forceClose('connect failed');
+      throw error;
+    }
+  }
+
+  /** AUTH and SELECT in one write; any error reply fails the connect. */
+  private async handshake(o: RedisConnectOptions, database: number): Promise<void> {
+    const request = new RequestBuilder();
+    if (o.password) request.add(encodeCommand('AUTH', o.username ? [o.username, o.password] : [o.password]));
+    if (database !== 0) request.add(encodeCommand('SELECT', [database]));
+    const replies = await this.roundTrip(request);
+    for (const reply of replies) if (reply instanceof RedisReplyError) throw reply;
+  }
+
+  /**
+   * Returns the connection to the pool in a clean state: DISCARD an open MULTI, UNWATCH after
+   * WATCH, SELECT back to the connect-time database. Throws (connection kept) while subscribed;
+   * closes and throws when replies are unread; closes instead of pooling a connection whose
+   * state cannot be undone (MONITOR, CLIENT TRACKING/REPLY/SETNAME, AUTH by hand under the
+   * default pool name).
+   */
+  async setKeepalive(maxIdleMs?: number, poolSize?: number): Promise<void> {
+    this.pipe = null;
+    this.requireOpen();
+    if (this.phase !== 'idle' || this.decoder.hasUnread) {
+      this.forceClose('unread replies');
+      throw new CosocketError('connection in dubious state', {
+        message: 'connection in dubious state: replies are unread, so the connection was closed instead of pooled',
+      });
+    }
+    if (this.subs.subscribed) {
+      throw new RedisClientError('subscribed state: unsubscribe before setKeepalive (the connection stays open)');
+    }
+    const s = this.session;
+    if (s.taint !== null || (s.identityChanged && !this.explicitPool)) {
+      this.forceClose(s.taint ?? 'identity changed');
+      return;
+    }
+    if (s.dirty) {
+      const request = new RequestBuilder();
+      if (s.inMulti) request.add(encodeCommand('DISCARD', []));
+      else if (s.watching) request.add(encodeCommand('UNWATCH', []));
+      if (s.currentDb !== s.connectDb) request.add(encodeCommand('SELECT', [s.connectDb]));
+      const replies = await this.roundTrip(request);
+      const failed = replies.find((r) => r instanceof RedisReplyError);
+      if (failed !== undefined) {
+        this.forceClose('state reset failed');
+        throw failed;
+      }
+      s.begin(s.connectDb, s.authenticated);
+    }
+    await this.sock.setKeepalive(maxIdleMs, poolSize);
+  }
+
+  /** 0 for a fresh connection, k for one taken from the pool for the k-th time. */
+  getReusedTimes(): number {
+    return this.sock.getReusedTimes();
+  }
+
+  async close(): Promise<void> {
+    if (this.phase !== 'idle') throw busyError(this.phase);
+    this.pipe = null;
+    this.decoder.reset();
+    this.subs.clear();
+    await this.sock.close();
+  }
+
+  /** Any command by name, sent as written (Redis is case-insensitive). */
+  call(name: string, ...args: RedisArg[]): Promise<RedisReply> {
+    return this.dispatch(name, name.toLowerCase(), args);
+  }
+
+  /** HMSET with an object or Map of fields (insertion order), or flat field/value arguments. */
+  hmset(key: RedisArg, fields: Record<string, RedisArg> | Map<RedisArg, RedisArg>): Promise<RedisReply>;
+  hmset(key: RedisArg, ...fieldsAndValues: RedisArg[]): Promise<RedisReply>;
+  hmset(key: RedisArg, ...rest: unknown[]): Promise<RedisReply> {
+    const only = rest[0];
+    if (rest.length === 1 && typeof only === 'object' && only !== null && !(only instanceof Uint8Array)) {
+      const entries = only instanceof Map ? [...only.entries()] : Object.entries(only);
+      return this.dispatch('hmset', 'hmset', [key, ...entries.flat()]);
+    }
+    return this.dispatch('hmset', 'hmset', [key, ...rest]);
+  }
+
+  /** Starts queueing commands (drops anything queued before). */
+  initPipeline(): void {
+    this.pipe = new RequestBuilder();
+    this.pipeOps = [];
+  }
+
+  /** Drops the queued commands; nothing was sent. */
+  cancelPipeline(): void {
+    this.pipe = null;
+  }
+
+  /** Whether commands are being queued by `initPipeline`. */
+  get pipelining(): boolean {
+    return this.pipe !== null;
+  }
+
+  /**
+   * Sends the queued commands in one write and reads one reply each. Results are in order,
+   * with error replies as RedisReplyError values; a transport error fails the whole commit
+   * and closes the connection.
+   */
+  async commitPipeline(): Promise<RedisReply[]> {
+    const pipe = this.pipe;
+    if (pipe === null) throw new RedisClientError('no pipeline');
+    this.pipe = null;
+    const ops = this.pipeOps;
+    const results = await this.roundTrip(pipe);
+    for (const op of ops) this.observe(op.lower, op.args, results[op.index]!);
+    return results;
+  }
+
+  /**
+   * The next pub/sub frame while subscribed: buffered messages first. A read timeout keeps the
+   * connection (poll again); other errors mean the loop must stop.
+   */
+  async readReply(): Promise<RedisReply> {
+    if (this.subs.messages.length > 0) return this.subs.messages.shift()!;
+    if (!this.subs.subscribed) throw new RedisClientError('not subscribed');
+    this.enter();
+    let reply: RedisReply;
+    try {
+      this.phase = 'reading';
+      reply = await this.readValue();
+    } catch (error) {
+      if (error instanceof CosocketError && error.code === 'timeout') throw error;
+      throw this.fail(error);
+    } finally {
+      this.phase = 'idle';
+    }
+    this.subs.observe(reply);
+    if (reply instanceof RedisReplyError) throw reply;
+    return reply;
+  }
+
+  private dispatch(name: string, lower: string, args: readonly unknown[]): Promise<RedisReply> {
+    const encoded = encodeCommand(name, args);
+    if (PUBSUB_COMMANDS.has(lower)) {
+      if (this.pipe !== null) throw new RedisClientError(`${lower} cannot be pipelined`);
+      return this.subscribeFamily(lower as SubscribeKind | UnsubscribeKind, args.length, encoded);
+    }
+    if (this.pipe !== null) {
+      if (OBSERVED_COMMANDS.has(lower)) this.pipeOps.push({ index: this.pipe.count, lower, args });
+      this.pipe.add(encoded);
+      return QUEUED;
+    }
+    return this.execute(lower, args, encoded);
+  }
+
+  private async execute(lower: string, args: readonly unknown[], encoded: Encoded): Promise<RedisReply> {
+    this.enter();
+    let reply: RedisReply;
+    try {
+      await this.sock.send(encoded);
+      this.phase = 'reading';
+      reply = await this.readValue();
+      while (this.subs.subscribed && isMessage(reply)) {
+        this.subs.messages.push(reply);
+        reply = await this.readValue();
+      }
+    } catch (error) {
+      throw this.fail(error);
+    } finally {
+      this.phase = 'idle';
+    }
+    if (OBSERVED_COMMANDS.has(lower)) this.observe(lower, args, reply);
+    if (reply instanceof RedisReplyError) throw reply;
+    return reply;
+  }
+
+  /** (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: one confirmation frame per name, messages queued. */
+  private async subscribeFamily(kind: SubscribeKind | UnsubscribeKind, argCount: number, encoded: Encoded): Promise<RedisReply> {
+    const unsubscribing = kind.endsWith('unsubscribe');
+    if (unsubscribing && !this.subs.subscribed) throw new RedisClientError('not subscribed');
+    this.enter();
+    const expected = this.subs.expectedFrames(kind, argCount);
+    // Set before sending: if the reply is lost, the server may have subscribed us anyway.
+    if (!unsubscribing) this.subs.subscribed = true;
+    const frames: RedisReply[] = [];
+    let failure: RedisReplyError | null = null;
+    try {
+      await this.sock.send(encoded);
+      this.phase = 'reading';
+      while (frames.length < expected) {
+        const reply = await this.readValue();
+        if (isMessage(reply)) this.subs.messages.push(reply);
+        else if (reply instanceof RedisReplyError) {
+          // A command error (arity, wrong context) is the only reply this command gets.
+          failure = reply;
+          break;
+        } else {
+          this.subs.observe(reply);
+          frames.push(reply);
+        }
+      }
+    } catch (error) {
+      throw this.fail(error);
+    } finally {
+      this.phase = 'idle';
+    }
+    if (failure !== null) {
+      this.subs.subscribed = this.subs.channels.size + this.subs.patterns.size + this.subs.shards.size > 0;
+      throw failure;
+    }
+    return frames.length === 1 ? frames[0]! : frames;
+  }
+
+  /** One write of all queued commands, then exactly one reply each (messages set aside). */
+  private async roundTrip(request: RequestBuilder): Promise<RedisReply[]> {
+    const n = request.count;
+    if (n === 0) return [];
+    this.enter();
+    const results = new Array<RedisReply>(n);
+    const d = this.decoder;
+    const subs = this.subs;
+    try {
+      await this.sock.send(request.finish());
+      this.phase = 'reading';
+      let i = 0;
+      while (i < n) {
+        // Drain what is already decoded without an await per reply.
+        while (i < n && d.available > 0) {
+          const reply = d.shift();
+          if (subs.subscribed && isMessage(reply)) subs.messages.push(reply);
+          else results[i++] = reply;
+        }
+        if (i < n) d.feed(await this.sock.receiveAny(READ_CHUNK));
+      }
+    } catch (error) {
+      throw this.fail(error);
+    } finally {
+      this.phase = 'idle';
+    }
+    return results;
+  }
+
+  /** The next decoded reply, reading from the socket as needed. */
+  private async readValue(): Promise<RedisReply> {
+    const d = this.decoder;
+    while (d.available === 0) d.feed(await this.sock.receiveAny(READ_CHUNK));
+    return d.shift();
+  }
+
+  private observe(lower: string, args: readonly unknown[], reply: RedisReply): void {
+    if (lower === 'quit') {
+      this.forceClose('QUIT');
+      return;
+    }
+    if (this.session.observe(lower, args, reply)) this.subs.clear();
+  }
+
+  /** Marks the client busy, or fails at once if an operation is already in flight. */
+  private enter(): void {
+    if (this.phase !== 'idle') throw busyError(this.phase);
+    this.phase = 'writing';
+  }
+
+  /**
+   * A transport or protocol failure in the middle of a request: the stream is out of sync
+   * (a reply may still arrive, e.g. for a BLPOP whose read timed out), so the connection is
+   * closed and can never reach the pool.
+   */
+  private fail(error: unknown): unknown {
+    if (error instanceof CosocketError && error.code === 'bad request') return error;
+    this.forceClose(error instanceof RedisProtocolError ? 'protocol error' : 'transport error');
+    return error;
+  }
+
+  private forceClose(reason: string): void {
+    this.sock.forceClose(reason);
+    this.decoder.reset();
+    this.subs.clear();
+  }
+
+  /** Throws `closed` when there is no connection. */
+  private requireOpen(): void {
+    this.sock.getReusedTimes();
+  }
+
+  static {
+    for (const name of COMMAND_NAMES) {
+      if (Object.prototype.hasOwnProperty.call(Redis.prototype, name)) continue;
+      Object.defineProperty(Redis.prototype, name, {
+        value: function (this: Redis, ...args: RedisArg[]): Promise<RedisReply> {
+          return this.dispatch(name, name, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export { Redis } from './client.js';
+export { RedisReplyError, RedisProtocolError, RedisClientError } from './errors.js';
+export { arrayToHash } from './hash.js';
+export { RedisScript } from './script.js';
+export { encodeCommand, formatNumber } from './encoder.js';
+export { ReplyDecoder, DEFAULT_MAX_REPLY_SIZE } from './decoder.js';
+export { defaultPoolName } from './connect-options.js';
+export { COMMAND_NAMES, BLOCKING_COMMANDS, COMMANDS_REDIS_VERSION, type RedisCommands } from './commands.generated.js';
+export type { RedisArg, RedisReply, RedisReplyArray, RedisOptions, RedisConnectOptions } from './types.js';
+export { CosocketError } from 'cosocket';

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { arrayToHash, defaultPoolName, Redis } from '../src/index.js';
+import { Subscriptions, isMessage } from '../src/pubsub.js';
+import { SessionState } from '../src/session.js';
+import { RedisReplyError } from '../src/errors.js';
+
+describe('arrayToHash', () => {
+  it('pairs fields with values and drops a dangling field', () => {
+    expect(arrayToHash(['a', '1', 'b', '2'])).toEqual({ a: '1', b: '2' });
+    expect(arrayToHash(['a', '1', 'b'])).toEqual({ a: '1' });
+    expect(arrayToHash([Buffer.from('k'), Buffer.from('v')])).toEqual({ k: Buffer.from('v') });
+    expect(() => arrayToHash('x')).toThrow(TypeError);
+  });
+});
+
+describe('defaultPoolName', () => {
+  const name = (port: number | undefined, options: object, host = '127.0.0.1') => defaultPoolName({ host, port, options });
+  it('separates database, user, password and TLS, never showing the password', () => {
+    const names = [
+      name(6379, {}),
+      name(6379, { database: 1 }),
+      name(6379, { password: 'a' }),
+      name(6379, { password: 'b' }),
+      name(6379, { username: 'u', password: 'a' }),
+      name(6379, { ssl: true }),
+      name(6379, { ssl: true, sslVerify: false }),
+      name(6379, { ssl: true, serverName: 'x' }),
+      name(6380, {}),
+      name(undefined, {}, 'unix:/tmp/r.sock'),
+    ];
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.join()).not.toMatch(/:a:|:b:/);
+    expect(name(6379, { password: 'secret' })).not.toContain('secret');
+  });
+});
+
+describe('SessionState', () => {
+  it('tracks SELECT, MULTI, WATCH and RESET from replies', () => {
+    const s = new SessionState();
+    s.begin(2, false);
+    expect(s.dirty).toBe(false);
+    s.observe('select', [5], 'OK');
+    expect(s.currentDb).toBe(5);
+    s.observe('select', [99], new RedisReplyError('ERR DB index is out of range'));
+    expect(s.currentDb).toBe(5);
+    s.observe('watch', ['k'], 'OK');
+    s.observe('multi', [], 'OK');
+    s.observe('select', [2], 'QUEUED');
+    expect(s.currentDb).toBe(-1);
+    s.observe('exec', [], new RedisReplyError('EXECABORT Transaction discarded'));
+    expect([s.inMulti, s.watching]).toEqual([false, false]);
+    expect(s.dirty).toBe(true);
+    s.observe('reset', [], 'RESET');
+    expect(s.currentDb).toBe(0);
+  });
+});
+
+describe('Subscriptions', () => {
+  it('follows the server frames, not local counters', () => {
+    const s = new Subscriptions();
+    s.observe(['subscribe', 'a', 1]);
+    s.observe(['psubscribe', 'p*', 2]);
+    expect(s.subscribed).toBe(true);
+    expect(s.expectedFrames('unsubscribe', 0)).toBe(1);
+    s.observe(['unsubscribe', 'a', 1]);
+    expect(s.subscribed).toBe(true);
+    expect(s.expectedFrames('unsubscribe', 0)).toBe(1);
+    s.observe(['punsubscribe', 'p*', 0]);
+    expect(s.subscribed).toBe(false);
+  });
+  it('recognises message frames as Buffers too', () => {
+    expect(isMessage(['message', 'c', 'x'])).toBe(true);
+    expect(isMessage([Buffer.from('pmessage'), Buffer.from('p'), Buffer.from('c'), Buffer.from('x')])).toBe(true);
+    expect(isMessage(['pong', ''])).toBe(false);
+    expect(isMessage(['message', 'c'])).toBe(false);
+  });
+});
+
+describe('Redis (no server)', () => {
+  it('has a lower-case method for every command, and hmset with an object', () => {
+    const red = new Redis();
+    for (const m of ['get', 'set', 'select', 'blpop', 'xread', 'subscribe', 'pubsub', 'function', 'hmset']) {
+      expect(typeof (red as unknown as Record<string, unknown>)[m]).toBe('function');
+    }
+  });
+  it('throws TypeError for null/undefined arguments before anything is sent', () => {
+    const red = new Redis();
+    expect(() => red.set('k', null as never)).toThrow(TypeError);
+    expect(() => red.call('SET', 'k', undefined as never)).toThrow(TypeError);
+  });
+  it('queues commands in a pipeline without a connection and can cancel them', async () => {
+    const red = new Redis();
+    red.initPipeline();
+    await expect(red.set('a', '1')).resolves.toBeUndefined();
+    expect(() => red.subscribe('c')).toThrow(/cannot be pipelined/);
+    red.cancelPipeline();
+    await expect(red.commitPipeline()).rejects.toThrow('no pipeline');
+  });
+  it('fails commands with `closed` before connect', async () => {
+    await expect(new Redis().get('a')).rejects.toMatchObject({ code: 'closed' });
+  });
+  it('refuses a bad maxReplySize', () => {
+    expect(() => new Redis({ maxReplySize: 0 })).toThrow(RangeError);
+  });
+});
