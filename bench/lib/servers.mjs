@@ -5,6 +5,13 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// Servers this process started; killed on any exit, so a crashing benchmark leaves none behind.
+const liveChildren = new Set();
+process.on('exit', () => {
+  for (const child of liveChildren) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -59,6 +66,8 @@ export async function startServer(kind, { cpu } = {}) {
     cmd = 'taskset';
   }
   const child = spawn(cmd, args, { stdio: 'ignore' });
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
   await waitForPort(port);
   return {
     host: '127.0.0.1',

@@ -1,7 +1,7 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { subscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../../test/support/scripted-server.js';
-import { closeAllPools, configure, CosocketError, POOL_CHANNEL, poolStats, tcp, type PoolEvent } from '../src/index.js';
+import { closeAllPools, configure, CosocketError, POOL_CHANNEL, poolStats, tcp, type PoolEvent, type TcpSocket } from '../src/index.js';
 
 let servers: ScriptedServer[] = [];
 let events: PoolEvent[] = [];
@@ -28,7 +28,7 @@ async function pingServer(): Promise<ScriptedServer> {
   return server;
 }
 
-async function ping(sock: ReturnType<typeof tcp>): Promise<void> {
+async function ping(sock: TcpSocket): Promise<void> {
   await sock.send('PING\n');
   expect((await sock.receive()).toString()).toBe('PONG');
 }

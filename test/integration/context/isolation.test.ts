@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllPools, CosocketError, named, spawn, tcp, timerAt, wait, waitAll, withContext } from 'cosocket';
+import { closeAllPools, CosocketError, named, spawn, tcp, timerAt, wait, waitAll, withContext, type TcpSocket } from 'cosocket';
 import { onDemandSkip, startRedis, type RedisServer } from '../../servers/index.js';
 
 /**
@@ -9,7 +9,7 @@ import { onDemandSkip, startRedis, type RedisServer } from '../../servers/index.
  */
 let redis: RedisServer;
 /** One connection for reading the server's counters, opened before anything is counted. */
-let admin: ReturnType<typeof tcp>;
+let admin: TcpSocket;
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => closeAllPools());
 
-type Sock = ReturnType<typeof tcp>;
+type Sock = TcpSocket;
 
 async function command(sock: Sock, ...args: string[]): Promise<string> {
   await sock.send([`*${args.length}\r\n`, ...args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`)]);

@@ -1,0 +1,7 @@
+export { Memcached, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_VALUE_SIZE, type MemcachedOptions, type ValueOf } from './client.js';
+export { MemcachedPipeline, type PipelineResult } from './pipeline.js';
+export { MemcachedError, MemcachedProtocolError, type MemcachedErrorCode } from './errors.js';
+export { identityKeyTransform, uriKeyTransform, MAX_KEY_BYTES, type KeyTransform } from './keys.js';
+export type { CasUnique, MemcachedValue } from './args.js';
+export type { MemcachedCasEntry, MemcachedEntry } from './protocol/read-reply.js';
+export { CosocketError } from 'cosocket';
