@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../../test/support/scripted-server.js';
 import { configure, CosocketError, FrameError, receiveFrame, tcp, type FrameSpec, type TcpSocket } from '../src/index.js';
+import { failure } from './helpers.js';
 
 /**
  * receiveFrame over real TCP connections (api.md): good frames in every header layout, and
@@ -36,16 +37,6 @@ function peerSends(bytes: Buffer, then: 'stay' | 'close' = 'stay', readMs?: numb
   return sock.then((s) => ({ sock: s, conn: () => connection }));
 }
 
-async function failure<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(type);
-  return error as E;
-}
 
 function header(size: number, fill = 0xee): Buffer {
   return Buffer.alloc(size, fill);

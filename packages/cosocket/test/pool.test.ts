@@ -2,6 +2,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../../test/support/scripted-server.js';
 import { closeAllPools, configure, CosocketError, POOL_CHANNEL, poolStats, tcp, type PoolEvent, type TcpSocket } from '../src/index.js';
+import { failure } from './helpers.js';
 
 let servers: ScriptedServer[] = [];
 let events: PoolEvent[] = [];
@@ -36,16 +37,6 @@ async function ping(sock: TcpSocket): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const names = (pool: string) => events.filter((e) => e.pool === pool).map((e) => e.event);
 
-async function failure(promise: Promise<unknown>): Promise<CosocketError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CosocketError);
-  return error as CosocketError;
-}
 
 describe('reuse', () => {
   it('reuses a pooled connection and counts reuses', async () => {

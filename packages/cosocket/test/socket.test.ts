@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedServer } from '../../../test/support/scripted-server.js';
 import { configure, CosocketError, tcp } from '../src/index.js';
+import { failure } from './helpers.js';
 
 let servers: ScriptedServer[] = [];
 afterEach(async () => {
@@ -18,16 +19,6 @@ async function serve(handler: Parameters<typeof scriptedServer>[0], options?: { 
   return server;
 }
 
-async function failure(promise: Promise<unknown>): Promise<CosocketError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CosocketError);
-  return error as CosocketError;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
