@@ -4,6 +4,7 @@
  */
 export type Logger = (message: string, error?: unknown) => void;
 
+/** The process-wide defaults `configure()` sets (nginx's `lua_socket_*` directives). */
 export interface CosocketConfig {
   /** lua_socket_connect_timeout: connect, TLS handshake and backlog wait (ms). */
   connectTimeout: number;

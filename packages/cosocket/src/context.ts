@@ -105,6 +105,11 @@ export function ctx<T extends object = Record<string, unknown>>(): T {
   return frame.context.data as T;
 }
 
+/**
+ * A light thread's state: `running` while its function runs, `zombie` once it has returned but
+ * nobody has waited for it yet, `dead` once waited for (`await`, `wait`, `waitAll`), `killed`
+ * after `kill`.
+ */
 export type ThreadStatus = 'running' | 'zombie' | 'dead' | 'killed';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -113,8 +118,11 @@ let nextThreadId = 1;
 
 /** A light thread (`ngx.thread.spawn`): awaitable, with an id and a status. */
 export class LightThread<T> implements PromiseLike<T> {
+  /** Unique id of this thread within the process. */
   readonly id = nextThreadId++;
+  /** See `ThreadStatus`. */
   status: ThreadStatus = 'running';
+  /** @internal The request context the thread runs in. */
   readonly context: RequestContext;
   /** Sockets this thread connected; `kill` closes them, as killing a blocked coroutine does. */
   readonly sockets = new Set<ScopedSocket>();
@@ -200,6 +208,7 @@ export function kill(thread: LightThread<unknown>): boolean {
   return true;
 }
 
+/** What `timerAt` returns. */
 export interface TimerHandle {
   /** Cancels the timer if it has not fired: true; false otherwise. */
   cancel(): boolean;
@@ -230,7 +239,9 @@ export function timerAt<A extends unknown[]>(delayMs: number, fn: (...args: A) =
 
 /** Anything `named` can manage: the three clients and raw sockets. */
 export interface Releasable {
+  /** Returns the connection to its pool (called when the context ends). */
   setKeepalive(...args: never[]): Promise<unknown>;
+  /** Closes the connection (called when `setKeepalive` fails). */
   close(): Promise<unknown>;
 }
 

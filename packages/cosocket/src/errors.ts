@@ -3,6 +3,7 @@
  * lua-nginx-module's `nil, err` returns maps one to one.
  */
 export class CosocketError extends Error {
+  /** Always `'CosocketError'`. */
   override name = 'CosocketError';
   /** OpenResty's error string: `timeout`, `closed`, `socket busy reading`, ... */
   readonly code: string;

@@ -21,21 +21,33 @@ export interface FrameSpec {
   maxSize: number;
 }
 
+/** One length-prefixed frame, as `receiveFrame` resolves it. */
 export interface Frame {
+  /** The fixed-size header, length field included. */
   header: Buffer;
+  /** Exactly the bytes the header announced after it. */
   body: Buffer;
 }
 
 /** The socket operations framing needs; any cosocket that yields Buffers has them. */
 export interface FrameSource {
+  /** Reads exactly `n` bytes. */
   receive(n: number): Promise<Buffer | string>;
+  /** Closes the connection after a bad frame, so it never reaches the pool. */
   forceClose(reason: string): void;
 }
 
+/** A frame whose announced length is negative, smaller than its header or above `maxSize`; the socket was closed. */
 export class FrameError extends CosocketError {
+  /** Always `'FrameError'`. */
   override name = 'FrameError';
 }
 
+/**
+ * Reads one length-prefixed frame: the header, then exactly the body its length field announces.
+ * A bad length throws `FrameError` and closes the socket without waiting for or allocating the
+ * announced bytes.
+ */
 export async function receiveFrame(sock: FrameSource, spec: FrameSpec): Promise<Frame> {
   const { headerSize, maxSize } = spec;
   const lengthOffset = spec.lengthOffset ?? 0;

@@ -1,3 +1,10 @@
+/**
+ * cosocket: OpenResty-style coroutine sockets for Node.js (pull-based `receive`, per-phase
+ * timeouts, TLS, keepalive pools) and request contexts with light threads and `named`
+ * connections. See the package README.
+ *
+ * @module cosocket
+ */
 export { configure, type CosocketConfig, type Logger } from './config.js';
 export { CosocketError } from './errors.js';
 export { tcp, TcpSocket, type TcpOptions, type SslHandshakeOptions, type UntilReader } from './socket.js';

@@ -14,8 +14,11 @@ import type { Transport } from './transport.js';
  * is not counted until it is pooled.
  */
 export interface PoolEvent {
+  /** What happened. */
   event: 'created' | 'reused' | 'pooled' | 'evicted' | 'closed' | 'waiting' | 'wait timeout' | 'connected';
+  /** The pool name (`host:port`, `unix:/path` or the `pool` option). */
   pool: string;
+  /** Why a connection was closed or evicted. */
   reason?: string;
 }
 
@@ -27,14 +30,23 @@ function publish(event: PoolEvent['event'], pool: string, reason?: string): void
   if (poolChannel.hasSubscribers) poolChannel.publish(reason === undefined ? { event, pool } : { event, pool, reason });
 }
 
+/** One pool's figures, from `poolStats()`. */
 export interface PoolStats {
+  /** Most idle connections kept (with `backlog`: most open connections). */
   size: number;
+  /** Most connects allowed to wait, or null when the pool does not cap open connections. */
   backlog: number | null;
+  /** Connections waiting in the pool. */
   idle: number;
+  /** Connections taken from or opened for this pool and not yet returned or closed. */
   inUse: number;
+  /** Connects waiting for a free slot (backlog). */
   waiting: number;
+  /** Connections opened for this pool so far. */
   created: number;
+  /** Connects served from the pool so far. */
   reused: number;
+  /** Connections evicted from a full pool so far. */
   evicted: number;
 }
 

@@ -20,11 +20,13 @@ import { Transport } from './transport.js';
 import { DONE, UntilMatcher } from './until.js';
 import { writePieces } from './writer.js';
 
+/** Options of `tcp()`. */
 export interface TcpOptions {
   /** Decode received bytes as strings in this encoding; Buffers when omitted. */
   encoding?: BufferEncoding;
 }
 
+/** Options of `sslHandshake()`. */
 export interface SslHandshakeOptions {
   /** SNI name; also checked against the certificate when verifying. */
   serverName?: string;
@@ -80,6 +82,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.connectMs = this.sendMs = this.readMs = value;
   }
 
+  /** Sets the connect, send and read timeouts apart (ms; 0 = the configured default). */
   setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
     const c = toTimeout(connectMs);
     const s = toTimeout(sendMs);
@@ -89,6 +92,10 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.readMs = r;
   }
 
+  /**
+   * `connect(host, port, opts?)` or `connect('unix:/path', opts?)`: takes a connection from the
+   * pool when one is idle, else opens one (host names go through `dns.lookup`).
+   */
   async connect(host: string, port?: number | string | ConnectOptions, options?: ConnectOptions): Promise<void> {
     const { target, key, options: opts } = parseConnectArgs(host, port, options);
     const here = currentContext();
@@ -131,6 +138,10 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.owner = registerSocket(this);
   }
 
+  /**
+   * Starts TLS on the connected socket; resolves a session a later handshake can resume.
+   * Verifies the certificate unless `verify: false`.
+   */
   async sslHandshake(options: SslHandshakeOptions = {}): Promise<SslSession> {
     const t = this.transport;
     if (t === null || this.readClosed || this.writeClosed) throw new CosocketError('closed');
@@ -290,6 +301,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     return this.reused;
   }
 
+  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
   async close(): Promise<void> {
     if (this.connecting) throw new CosocketError('socket busy connecting');
     if (this.transport === null || (this.readClosed && this.writeClosed)) throw new CosocketError('closed');

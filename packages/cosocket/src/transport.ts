@@ -35,7 +35,14 @@ export class Transport {
   onIdleEvent: ((reason: string) => void) | null = null;
   private reading = false;
   private waiter: Waiter | null = null;
+  /**
+   * One read-timeout timer for the life of the connection, re-armed with refresh() per wait
+   * instead of a setTimeout/clearTimeout pair per wait (the hot path of every read). It is
+   * left running when data arrives (the callback ignores it when nobody waits) and unref'd:
+   * a pending read is kept alive by the socket itself.
+   */
   private timer: NodeJS.Timeout | null = null;
+  private timerMs = -1;
 
   constructor(stream: Socket) {
     this.stream = stream;
@@ -79,7 +86,14 @@ export class Transport {
     if (this.stream.isPaused()) this.stream.resume();
     return new Promise<void>((resolve, reject) => {
       this.waiter = (error) => (error === undefined ? resolve() : reject(error));
-      this.timer = setTimeout(this.onReadTimeout, timeoutMs);
+      if (this.timer !== null && this.timerMs === timeoutMs) {
+        this.timer.refresh();
+      } else {
+        if (this.timer !== null) clearTimeout(this.timer);
+        this.timer = setTimeout(this.onReadTimeout, timeoutMs);
+        this.timer.unref();
+        this.timerMs = timeoutMs;
+      }
     });
   }
 
@@ -88,6 +102,15 @@ export class Transport {
     this.destroyed = true;
     this.stream.destroy();
     this.wake();
+    this.stopTimer();
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.timerMs = -1;
+    }
   }
 
   private listen(stream: Socket): void {
@@ -101,15 +124,12 @@ export class Transport {
     const waiter = this.waiter;
     if (waiter === null) return;
     this.waiter = null;
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
     waiter(error);
   }
 
   private readonly onReadTimeout = (): void => {
-    this.timer = null;
+    // Fired after the last wait was already woken by data: nothing to time out.
+    if (this.waiter === null) return;
     this.wake(new CosocketError('timeout'));
   };
 

@@ -48,7 +48,9 @@ export interface MemcachedOptions<B extends boolean = boolean> {
 /** The value type for a `returnBuffers` setting. */
 export type ValueOf<B extends boolean> = B extends true ? Buffer : string;
 
+/** Largest value accepted in a reply by default (memcached's own default item size limit, 1 MiB). */
 export const DEFAULT_MAX_VALUE_SIZE = 1024 * 1024;
+/** Longest reply line accepted by default (8 KiB). */
 export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024;
 
 /**
@@ -84,6 +86,7 @@ export class Memcached<B extends boolean = false> {
     this.sock.setTimeout(ms);
   }
 
+  /** Sets the connect, send and read timeouts apart (ms; 0 = the configured default). */
   setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
     this.sock.setTimeouts(connectMs, sendMs, readMs);
   }
@@ -111,6 +114,7 @@ export class Memcached<B extends boolean = false> {
     return this.sock.getReusedTimes();
   }
 
+  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
   async close(): Promise<void> {
     await this.sock.close();
     this.reader.clear();

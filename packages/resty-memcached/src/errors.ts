@@ -12,6 +12,7 @@ export type MemcachedErrorCode = 'ERROR' | 'CLIENT_ERROR' | 'SERVER_ERROR';
  * failed: the connection stays in sync, usable and poolable.
  */
 export class MemcachedError extends Error {
+  /** Always `'MemcachedError'`. */
   override name = 'MemcachedError';
   /** `ERROR`, `CLIENT_ERROR` or `SERVER_ERROR`. */
   readonly code: MemcachedErrorCode;
@@ -33,6 +34,7 @@ export class MemcachedError extends Error {
  * connection has been closed and will never reach the pool.
  */
 export class MemcachedProtocolError extends Error {
+  /** Always `'MemcachedProtocolError'`. */
   override name = 'MemcachedProtocolError';
   /** The command whose reply was malformed. */
   readonly command: string;

@@ -1,3 +1,9 @@
+/**
+ * resty-memcached: a memcached text-protocol client on cosockets, after lua-resty-memcached,
+ * with binary-safe values and keys that cannot inject commands. See the package README.
+ *
+ * @module resty-memcached
+ */
 export { Memcached, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_VALUE_SIZE, type MemcachedOptions, type ValueOf } from './client.js';
 export { MemcachedPipeline, type PipelineResult } from './pipeline.js';
 export { MemcachedError, MemcachedProtocolError, type MemcachedErrorCode } from './errors.js';

@@ -42,26 +42,32 @@ export class MemcachedPipeline<B extends boolean = false> {
     return this.queue.length;
   }
 
+  /** Queues `set`; its result is `true`, or `false` on NOT_STORED. */
   set(key: string, value: MemcachedValue, exptime?: number, flags?: number): this {
     return this.push(this.client.storeCommand('set', key, value, exptime, flags));
   }
 
+  /** Queues `add`; its result is `true`, or `false` when the key exists. */
   add(key: string, value: MemcachedValue, exptime?: number, flags?: number): this {
     return this.push(this.client.storeCommand('add', key, value, exptime, flags));
   }
 
+  /** Queues `replace`; its result is `true`, or `false` when the key is missing. */
   replace(key: string, value: MemcachedValue, exptime?: number, flags?: number): this {
     return this.push(this.client.storeCommand('replace', key, value, exptime, flags));
   }
 
+  /** Queues `append`; its result is `true`, or `false` when the key is missing. */
   append(key: string, value: MemcachedValue, exptime?: number, flags?: number): this {
     return this.push(this.client.storeCommand('append', key, value, exptime, flags));
   }
 
+  /** Queues `prepend`; its result is `true`, or `false` when the key is missing. */
   prepend(key: string, value: MemcachedValue, exptime?: number, flags?: number): this {
     return this.push(this.client.storeCommand('prepend', key, value, exptime, flags));
   }
 
+  /** Queues `cas`; its result is `true`, or `false` on EXISTS / NOT_FOUND. */
   cas(key: string, value: MemcachedValue, cas: CasUnique, exptime?: number, flags?: number): this {
     return this.push(this.client.casCommand(key, value, cas, exptime, flags));
   }
@@ -76,18 +82,22 @@ export class MemcachedPipeline<B extends boolean = false> {
     return this.push(this.client.retrieveOne('gets', key));
   }
 
+  /** Queues `delete`; its result is `true`, or `false` on NOT_FOUND. */
   delete(key: string): this {
     return this.push(this.client.deleteCommand(key));
   }
 
+  /** Queues `touch`; its result is `true`, or `false` on NOT_FOUND. */
   touch(key: string, exptime: number): this {
     return this.push(this.client.touchCommand(key, exptime));
   }
 
+  /** Queues `incr`; its result is the new value, or null on NOT_FOUND. */
   incr(key: string, delta: number | bigint | string): this {
     return this.push(this.client.arithmeticCommand('incr', key, delta));
   }
 
+  /** Queues `decr`; its result is the new value, or null on NOT_FOUND. */
   decr(key: string, delta: number | bigint | string): this {
     return this.push(this.client.arithmeticCommand('decr', key, delta));
   }

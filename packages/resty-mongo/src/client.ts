@@ -9,6 +9,7 @@ import { nextRequestId } from './wire/header.js';
 import { encodeOpMsg, type DecodeOptions, type DocumentSequence } from './wire/op-msg.js';
 import { readReply } from './wire/read-message.js';
 
+/** Options of `new Mongo()`. */
 export interface MongoOptions {
   /** How reply documents are decoded (bson `deserialize` options; the Node driver's defaults). */
   decode?: DecodeOptions;
@@ -18,10 +19,13 @@ export interface MongoOptions {
   appName?: string;
 }
 
+/** Options of `connect()`: the cosocket pool, TLS and authentication. */
 export interface MongoConnectOptions {
   /** Pool name. Default: host:port, plus authSource, user and a password digest when authenticating, plus TLS. */
   pool?: string;
+  /** Pool size (see cosocket `connect`). */
   poolSize?: number;
+  /** Connects allowed to wait for a free slot once `poolSize` connections are open. */
   backlog?: number;
   /** TLS on a fresh connection (`sslHandshake`). */
   ssl?: boolean;
@@ -29,7 +33,9 @@ export interface MongoConnectOptions {
   sslVerify?: boolean;
   /** SNI name and name checked against the certificate (default: the host). */
   serverName?: string;
+  /** SCRAM user; authenticates fresh connections in `connect`. */
   username?: string;
+  /** The user's password (only a digest of it ends up in the pool name). */
   password?: string;
   /** The database holding the user (default `admin`). */
   authSource?: string;
@@ -85,10 +91,12 @@ export class Mongo {
     return this.serverLimits;
   }
 
+  /** Sets connect, send and read timeouts at once (ms; 0 = the configured default). */
   setTimeout(ms: number): void {
     this.sock.setTimeout(ms);
   }
 
+  /** Sets the connect, send and read timeouts apart (ms; 0 = the configured default). */
   setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
     this.sock.setTimeouts(connectMs, sendMs, readMs);
   }
@@ -173,10 +181,12 @@ export class Mongo {
     await this.sock.setKeepalive(maxIdleMs, poolSize);
   }
 
+  /** 0 for a fresh connection, n for one taken from the pool for the n-th time. */
   getReusedTimes(): number {
     return this.sock.getReusedTimes();
   }
 
+  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
   async close(): Promise<void> {
     this.resources.clear();
     await this.sock.close();

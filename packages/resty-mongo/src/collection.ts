@@ -4,17 +4,27 @@ import type { Database } from './database.js';
 import { MongoServerError } from './errors.js';
 import { runWrite, throwOnWriteErrors, withIds } from './write-commands.js';
 
+/** Options of `find` and `findOne`. */
 export interface FindOptions {
+  /** Fields to return (`{ name: 1 }`) or leave out (`{ _id: 0 }`). */
   projection?: Document;
+  /** Sort order, done by the server (`{ price: -1 }`). */
   sort?: Document;
+  /** Documents to skip. */
   skip?: number;
+  /** The most documents to return (`find` only); negative: one batch of that many. */
   limit?: number;
+  /** Documents per batch (`find` only). */
   batchSize?: number;
 }
 
+/** What `updateOne`, `updateMany` and `replaceOne` resolve. */
 export interface UpdateResult {
+  /** Documents the filter matched. */
   matchedCount: number;
+  /** Documents actually changed. */
   modifiedCount: number;
+  /** 1 when the update inserted a document (upsert), else 0. */
   upsertedCount: number;
   /** The new document's `_id` when the update upserted, else null. */
   upsertedId: unknown;
@@ -23,7 +33,9 @@ export interface UpdateResult {
 /** A collection handle (lua-resty-mongol's col object, on write and cursor commands). */
 export class Collection {
   constructor(
+    /** The database this collection belongs to. */
     readonly db: Database,
+    /** The collection name. */
     readonly name: string,
   ) {}
 
@@ -75,11 +87,13 @@ export class Collection {
     return new Cursor<T>(this.db, this.name, () => this.db.command(cmd), cursorOptions(options));
   }
 
+  /** Updates the first document matching `filter` (operators, or an aggregation pipeline). */
   async updateOne(filter: Document, update: Document | Document[], options: { upsert?: boolean } = {}): Promise<UpdateResult> {
     checkUpdate(update);
     return this.update(filter, update, false, options.upsert);
   }
 
+  /** Updates every document matching `filter`. */
   async updateMany(filter: Document, update: Document | Document[], options: { upsert?: boolean } = {}): Promise<UpdateResult> {
     checkUpdate(update);
     return this.update(filter, update, true, options.upsert);
@@ -107,10 +121,12 @@ export class Collection {
     return result;
   }
 
+  /** Deletes the first document matching `filter`; resolves `{ deletedCount }`. */
   async deleteOne(filter: Document): Promise<{ deletedCount: number }> {
     return this.delete(filter, 1);
   }
 
+  /** Deletes every document matching `filter`; resolves `{ deletedCount }`. */
   async deleteMany(filter: Document): Promise<{ deletedCount: number }> {
     return this.delete(filter, 0);
   }
@@ -132,6 +148,7 @@ export class Collection {
     return docs[0]?.n ?? 0;
   }
 
+  /** The distinct values of `field` among the documents matching `filter`. */
   async distinct(field: string, filter: Document = {}): Promise<unknown[]> {
     const reply = await this.db.command({ distinct: this.name, key: field, query: filter });
     return (reply.values as unknown[] | undefined) ?? [];

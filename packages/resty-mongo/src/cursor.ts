@@ -18,6 +18,7 @@ function collectionOf(ns: unknown, fallback: string): string {
   return dot === -1 ? fallback : ns.slice(dot + 1);
 }
 
+/** Options of a cursor (`find` passes its own). */
 export interface CursorOptions {
   /** Documents per getMore. */
   batchSize?: number;
@@ -91,6 +92,7 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     return out;
   }
 
+  /** `for await` over the documents; leaving the loop early kills the server cursor. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     try {
       for (let doc = await this.next(); doc !== null; doc = await this.next()) yield doc;

@@ -9,6 +9,7 @@ export class Database {
   constructor(
     /** The connection every command of this handle goes through. */
     readonly conn: Mongo,
+    /** The database name. */
     readonly name: string,
   ) {}
 
@@ -38,6 +39,7 @@ export class Database {
     return Cursor.fromReply<Document>(this, '', reply).toArray();
   }
 
+  /** Drops this database. */
   async dropDatabase(): Promise<void> {
     await this.command({ dropDatabase: 1 });
   }

@@ -2,15 +2,21 @@ import type { Document } from 'bson';
 
 /** Base class of every error resty-mongo throws itself (transport failures are `CosocketError`). */
 export class MongoError extends Error {
+  /** Always `'MongoError'`. */
   override name = 'MongoError';
 }
 
 /** One failed statement of a write command (`writeErrors[i]`), indexed within the whole call. */
 export interface WriteError {
+  /** Position of the failed document or statement in your whole call. */
   index: number;
+  /** Server error code (11000: duplicate key). */
   code: number;
+  /** The server's message. */
   errmsg: string;
+  /** The error name, when the server sent one. */
   codeName?: string;
+  /** Details, e.g. of a failed document validation. */
   errInfo?: Document;
 }
 
@@ -19,14 +25,19 @@ export interface WriteError {
  * connection stays usable and poolable.
  */
 export class MongoServerError extends MongoError {
+  /** Always `'MongoServerError'`. */
   override name = 'MongoServerError';
   /** Server error code (11000 for a duplicate key; the first write error's code for writes). */
   readonly code: number;
+  /** The error's name, e.g. `DuplicateKey`, when the server sent one. */
   readonly codeName: string | undefined;
+  /** The server's message. */
   readonly errmsg: string;
   /** Per-statement failures of insert/update/delete, indexes relative to the whole call. */
   readonly writeErrors: WriteError[];
+  /** The write concern failure, if the server reported one. */
   readonly writeConcernError: Document | undefined;
+  /** Labels the server attached (e.g. `TransientTransactionError`). */
   readonly errorLabels: string[];
   /** The partial result of a write that failed part way (e.g. `insertedCount`). */
   result: Document | undefined;
@@ -55,6 +66,7 @@ export class MongoServerError extends MongoError {
  * bad checksum, truncated BSON). The connection was closed at once and never reaches the pool.
  */
 export class MongoProtocolError extends MongoError {
+  /** Always `'MongoProtocolError'`. */
   override name = 'MongoProtocolError';
 }
 
@@ -64,11 +76,13 @@ export class MongoProtocolError extends MongoError {
  * (code 18). Messages never carry the password, the proof or derived keys.
  */
 export class MongoAuthError extends MongoError {
+  /** Always `'MongoAuthError'`. */
   override name = 'MongoAuthError';
 }
 
 /** A document or message exceeds the server's limits; nothing was sent, the connection is fine. */
 export class MongoSizeError extends MongoError {
+  /** Always `'MongoSizeError'`. */
   override name = 'MongoSizeError';
   constructor(
     message: string,

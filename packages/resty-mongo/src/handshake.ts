@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { arch, platform, release, type } from 'node:os';
 import type { Document } from 'bson';
 import { MongoError } from './errors.js';
@@ -11,6 +12,7 @@ export interface ServerLimits {
   maxMessageSizeBytes: number;
   /** Most statements in one insert/update/delete command (100,000). */
   maxWriteBatchSize: number;
+  /** The newest wire protocol version the server speaks (OP_MSG needs 6). */
   maxWireVersion: number;
 }
 
@@ -25,7 +27,8 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
 const MIN_WIRE_VERSION = 6;
 
 export const DRIVER_NAME = 'resty-mongo';
-export const DRIVER_VERSION = '0.1.0';
+/** The version in this package's package.json (one level above both src/ and dist/). */
+export const DRIVER_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** Client metadata, sent in the first hello of a connection only (else error 186). */
 export function clientMetadata(appName?: string): Document {

@@ -1,6 +1,8 @@
 /**
  * resty-mongo: a MongoDB client on cosockets (OP_MSG, SCRAM-SHA-256/1, CRUD and cursors),
- * with lua-resty-mongol's shape. See README.md.
+ * with lua-resty-mongol's shape. See the package README.
+ *
+ * @module resty-mongo
  */
 export { Mongo, defaultPoolName, type MongoOptions, type MongoConnectOptions, type ConnectionResource } from './client.js';
 export { Database } from './database.js';

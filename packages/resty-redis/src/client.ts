@@ -56,6 +56,7 @@ export class Redis {
     this.sock.setTimeout(ms);
   }
 
+  /** Sets the connect, send and read timeouts apart (ms; 0 = the configured default). */
   setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
     this.sock.setTimeouts(connectMs, sendMs, readMs);
   }
@@ -139,6 +140,7 @@ export class Redis {
     return this.sock.getReusedTimes();
   }
 
+  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
   async close(): Promise<void> {
     if (this.phase !== 'idle') throw busyError(this.phase);
     this.pipe = null;

@@ -13,6 +13,11 @@ export type Piece = string | Uint8Array;
 /** One encoded command: a string when it holds no binary argument, else its pieces. */
 export type Encoded = string | Piece[];
 
+/**
+ * Encodes one command as RESP (an array of bulk strings): a string, or pieces to send in one
+ * writev without concatenating Buffers. Throws `TypeError` for arguments Redis cannot take
+ * (`null`, `undefined`, booleans, objects, NaN).
+ */
 export function encodeCommand(name: string, args: readonly unknown[]): Encoded {
   let text = `*${args.length + 1}\r\n$${Buffer.byteLength(name)}\r\n${name}\r\n`;
   let pieces: Piece[] | null = null;

@@ -5,6 +5,7 @@ import { CosocketError } from 'cosocket';
  * reply; a value inside arrays (pipeline results, EXEC replies, script results).
  */
 export class RedisReplyError extends Error {
+  /** Always `'RedisReplyError'`. */
   override name = 'RedisReplyError';
   /** The first word of the server text: `ERR`, `WRONGTYPE`, `NOSCRIPT`, `WRONGPASS`, ... */
   readonly code: string;
@@ -21,6 +22,7 @@ export class RedisReplyError extends Error {
  * The connection is closed at once and never pooled.
  */
 export class RedisProtocolError extends Error {
+  /** Always `'RedisProtocolError'`. */
   override name = 'RedisProtocolError';
 }
 
@@ -29,6 +31,7 @@ export class RedisProtocolError extends Error {
  * `subscribed state` (setKeepalive while subscribed), ...
  */
 export class RedisClientError extends Error {
+  /** Always `'RedisClientError'`. */
   override name = 'RedisClientError';
 }
 

@@ -1,3 +1,10 @@
+/**
+ * resty-redis: a Redis client on cosockets, after lua-resty-redis, whose pooled connections go
+ * back clean (database restored, no MULTI/WATCH, not subscribed, no unread replies). See the
+ * package README.
+ *
+ * @module resty-redis
+ */
 export { Redis } from './client.js';
 export { RedisReplyError, RedisProtocolError, RedisClientError } from './errors.js';
 export { arrayToHash } from './hash.js';
@@ -8,3 +15,4 @@ export { defaultPoolName } from './connect-options.js';
 export { COMMAND_NAMES, BLOCKING_COMMANDS, COMMANDS_REDIS_VERSION, type RedisCommands } from './commands.generated.js';
 export type { RedisArg, RedisReply, RedisReplyArray, RedisOptions, RedisConnectOptions } from './types.js';
 export { CosocketError } from 'cosocket';
+export { RedisMultiplexed, DEFAULT_MAX_PENDING, type RedisMultiplexedOptions, type RedisMultiplexedConnectOptions } from './multiplex.js';

@@ -18,6 +18,12 @@ const ZERO = 0x30;
 const NINE = 0x39;
 /** Header lines (`$`, `*`, `:`) longer than this are malformed: 64-bit integers need 20. */
 const MAX_NUMBER_LINE = 21;
+/**
+ * Arrays nested deeper than this are refused: redis-parser (and our nested-error conversion)
+ * recurse once per level, so a few thousand `*1\r\n` would overflow the stack. Redis itself
+ * never nests replies anywhere near this deep (Lua tables stop far earlier).
+ */
+export const MAX_NESTING_DEPTH = 1000;
 
 const enum State {
   /** Expecting a type byte. */
@@ -172,6 +178,7 @@ export class RespScanner {
     }
     // '*': every element takes at least 3 bytes (`:0\r\n` is 4, `$-1\r\n` 5, `+\r\n` 3).
     if (n <= 0) return this.valueDone();
+    if (this.stack.length >= MAX_NESTING_DEPTH) throw new RedisProtocolError(`reply nested deeper than ${MAX_NESTING_DEPTH} arrays`);
     if (this.replyBytes + 3 * n > this.maxReplySize) {
       throw new RedisProtocolError(`array of ${n} elements exceeds the maximum reply size (${this.maxReplySize})`);
     }

@@ -11,6 +11,7 @@ export class RedisScript {
   /** SHA1 of the source, as EVALSHA wants it. */
   readonly sha: string;
 
+  /** @param source the Lua script */
   constructor(readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
   }

@@ -108,6 +108,13 @@ describe('ReplyDecoder', () => {
     expect(() => d.feed(Buffer.from(`*2\r\n$600\r\n${'a'.repeat(600)}\r\n$600\r\n`))).toThrow(RedisProtocolError);
   });
 
+  it('refuses arrays nested deeper than 1000 levels instead of overflowing the stack', () => {
+    const ok = Buffer.from(`${'*1\r\n'.repeat(1000)}:1\r\n`);
+    expect(decodeIn([ok])).toHaveLength(1);
+    const d = new ReplyDecoder(false, 1 << 20);
+    expect(() => d.feed(Buffer.from('*1\r\n'.repeat(6000)))).toThrow(/nested deeper than 1000 arrays/);
+  });
+
   it('accepts a reply of exactly maxReplySize', () => {
     const wire = Buffer.from('$5\r\nhello\r\n');
     expect(decodeIn([wire], false, wire.length)).toEqual(['hello']);

@@ -23,12 +23,15 @@ export interface ReadOptions {
 
 /** A retrieved value and its flags. */
 export interface MemcachedEntry<V extends string | Buffer = string> {
+  /** The value: a string, or a Buffer with `returnBuffers`. */
   value: V;
+  /** The 32-bit flags stored with it. */
   flags: number;
 }
 
 /** A retrieved value with its cas unique (decimal string, exact unsigned 64-bit). */
 export interface MemcachedCasEntry<V extends string | Buffer = string> extends MemcachedEntry<V> {
+  /** The cas unique, a decimal string (exact 64-bit); pass it to `cas()`. */
   cas: string;
 }
 

@@ -1,0 +1,53 @@
+// The issue's targets, evaluated from the per-round ratios of one run.
+import { ratio } from './stats.mjs';
+
+const SERIAL_MC_PEERS = ['memjs', 'memjs eq', 'memcached', 'memcached eq'];
+const MONGO_SCENARIOS = ['findOne by _id', 'insertOne', 'insertMany 10,000 (per doc)', 'cursor of 10,000 (per doc)', '16 callers findOne'];
+
+export const TARGETS = [
+  { suite: 'cosocket', scenario: 'receive(16384)', ours: 'cosocket', peers: ['raw'], min: 0.9 },
+  { suite: 'cosocket', scenario: 'receive() 100-byte lines', ours: 'cosocket', peers: ['raw'], min: 0.9 },
+  { suite: 'cosocket', scenario: '1-byte ping-pong', ours: 'cosocket', peers: ['raw'], min: 0.95 },
+  { suite: 'redis', scenario: 'GET 100 B', ours: 'resty-redis', peers: ['ioredis', 'ioredis eq'], min: 1.1 },
+  { suite: 'redis', scenario: 'SET 100 B', ours: 'resty-redis', peers: ['ioredis', 'ioredis eq'], min: 1.1 },
+  { suite: 'redis', scenario: 'pipeline 1000', ours: 'resty-redis', peers: ['ioredis', 'ioredis eq'], min: 1.2 },
+  { suite: 'redis', scenario: 'pipeline 1000', ours: 'resty-redis', peers: ['redis-benchmark'], min: 0.5 },
+  { suite: 'redis', scenario: '64 callers', ours: 'resty-redis mux', peers: ['ioredis auto'], min: 1.0 },
+  { suite: 'redis', scenario: '64 callers', ours: 'resty-redis mux', peers: ['node-redis eq'], min: 1.0 },
+  { suite: 'memcached', scenario: 'get 100 B', ours: 'resty-memcached', peers: SERIAL_MC_PEERS, min: 1.5 },
+  { suite: 'memcached', scenario: 'set 100 B', ours: 'resty-memcached', peers: SERIAL_MC_PEERS, min: 1.5 },
+  { suite: 'memcached', scenario: 'multi-get 100', ours: 'resty-memcached', peers: ['memjs', 'memjs eq'], min: 3 },
+  ...MONGO_SCENARIOS.map((scenario) => ({ suite: 'mongo', scenario, ours: 'resty-mongo', peers: ['mongodb', 'mongodb eq'], min: 1.0 })),
+  ...MONGO_SCENARIOS.map((scenario) => ({ suite: 'mongo', scenario, ours: 'resty-mongo', peers: ['mongodb', 'mongodb eq'], maxCpu: 1.0 })),
+];
+
+/** Rounds of a scenario with redis-benchmark folded in as a pseudo-variant. */
+export function roundsWithReference(suite, scenario) {
+  const s = suite.scenarios[scenario];
+  if (!s) return [];
+  return s.rounds.map((r, i) => {
+    const ref = suite.benchmark?.[scenario]?.[i];
+    return ref === undefined ? r : { ...r, 'redis-benchmark': { opsPerSec: ref } };
+  });
+}
+
+/** Each target with the worst (smallest) median ratio over its peers, and met / MISSED. */
+export function evaluate(report) {
+  return TARGETS.filter((t) => report.suites[t.suite]).map((t) => {
+    const rounds = roundsWithReference(report.suites[t.suite], t.scenario);
+    const cpu = t.maxCpu !== undefined;
+    const per = t.peers
+      .map((p) => ({ peer: p, r: cpu ? ratio(rounds, t.ours, p, 'cpuUsPerOp') : ratio(rounds, t.ours, p) }))
+      .filter((x) => x.r !== null);
+    if (per.length === 0) return { ...t, value: null, met: false, against: null };
+    const worst = per.reduce((a, b) => (cpu ? (b.r.median > a.r.median ? b : a) : b.r.median < a.r.median ? b : a));
+    const met = cpu ? worst.r.median <= t.maxCpu : worst.r.median >= t.min;
+    return { ...t, value: worst.r.median, range: [worst.r.min, worst.r.max], against: worst.peer, met };
+  });
+}
+
+export function describeTarget(t) {
+  if (t.maxCpu !== undefined) return `${t.suite} ${t.scenario}: ${t.ours} client CPU/op ≤ ${t.maxCpu}× ${t.peers.join(' / ')}`;
+  const what = t.peers[0] === 'redis-benchmark' ? `${Math.round(t.min * 100)}% of redis-benchmark` : `${t.min}× ${t.peers.join(' / ')}`;
+  return `${t.suite} ${t.scenario}: ${t.ours} ≥ ${what}`;
+}

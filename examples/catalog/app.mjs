@@ -1,0 +1,94 @@
+// The catalogue service: a node:http server whose every request runs in its own cosocket
+// request context (`withContext`). Connections come from `named` (connections.mjs) and all go
+// back to their pools when the request's context ends, whatever happened during it.
+//
+//   GET /products          every product with its view count (Mongo and Redis, concurrently)
+//   GET /products/:sku     one product: rate limit (Redis pipeline), cache-aside read
+//                          (Memcached, then Mongo), view counter (Redis)
+//   GET /stats             the cosocket pools: idle / in use per server
+import { createServer } from 'node:http';
+import { poolStats, spawn, waitAll, withContext, CosocketError } from 'cosocket';
+import { MongoError } from 'resty-mongo';
+import { cacheAside } from './cache.mjs';
+import { connections } from './connections.mjs';
+import { countView, rateLimit, viewCounts } from './counters.mjs';
+import { findProduct, listProducts, seedProducts } from './products.mjs';
+
+const DEFAULTS = { database: 'catalog', keyPrefix: 'catalog:', cacheTtlSeconds: 60, rateLimit: { limit: 20, windowSeconds: 10 } };
+
+/**
+ * @param {import('./app.mjs').CatalogConfig} options
+ * @returns {import('node:http').Server}
+ */
+export function createApp(options) {
+  const config = { ...DEFAULTS, ...options };
+  const warn = config.log ?? ((message) => console.warn(`[catalog] ${message}`));
+  const conns = connections(config);
+  const keys = {
+    product: (sku) => `${config.keyPrefix}product:${sku}`,
+    views: `${config.keyPrefix}views`,
+    rate: (client) => `${config.keyPrefix}rate:${client}`,
+  };
+
+  async function productsPage() {
+    // Two light threads at once; each takes its own connections through `named`.
+    const [products, views] = await waitAll(
+      spawn(async () => listProducts(await conns.mongo(), config.database)),
+      spawn(async () => viewCounts(await conns.redis(), keys.views)),
+    );
+    return { status: 200, body: products.map((p) => ({ ...p, views: views[p.sku] ?? 0 })) };
+  }
+
+  async function productPage(sku, client) {
+    const red = await conns.redis();
+    const limit = await rateLimit(red, keys.rate(client), config.rateLimit);
+    const headers = { 'x-ratelimit-remaining': String(limit.remaining) };
+    if (!limit.allowed) {
+      return { status: 429, headers: { ...headers, 'retry-after': String(limit.retryAfter) }, body: { error: 'too many requests' } };
+    }
+    const { value: product, cache } = await cacheAside(conns.memcached, keys.product(sku), config.cacheTtlSeconds,
+      async () => findProduct(await conns.mongo(), config.database, sku), warn);
+    headers['x-cache'] = cache;
+    if (product === null) return { status: 404, headers, body: { error: `no product ${sku}` } };
+    const views = await countView(red, keys.views, sku);
+    return { status: 200, headers, body: { ...product, views } };
+  }
+
+  async function route(req) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET') return { status: 405, body: { error: 'GET only' } };
+    if (url.pathname === '/' || url.pathname === '/products') return productsPage();
+    const match = /^\/products\/([\w-]{1,64})$/.exec(url.pathname);
+    if (match) return productPage(match[1], clientId(req));
+    if (url.pathname === '/stats') return { status: 200, body: poolStats() };
+    return { status: 404, body: { error: 'not found', try: ['/products', '/products/mug-01', '/stats'] } };
+  }
+
+  return createServer((req, res) => {
+    withContext(() => route(req))
+      .catch((err) => {
+        // Redis or Mongo down, timed out, or refusing: say so, never hang the request.
+        const unavailable = err instanceof CosocketError || err instanceof MongoError;
+        warn(`${req.method} ${req.url}: ${err.stack ?? err}`);
+        return { status: unavailable ? 503 : 500, body: { error: unavailable ? `backend unavailable: ${err.code ?? err.message}` : 'internal error' } };
+      })
+      .then(({ status, headers = {}, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+        res.end(`${JSON.stringify(body, null, 2)}\n`);
+      });
+  });
+}
+
+/** Who the rate limit counts: an `x-api-key` header, else the peer address. */
+function clientId(req) {
+  const key = req.headers['x-api-key'];
+  return typeof key === 'string' && /^[\w-]{1,64}$/.test(key) ? key : (req.socket.remoteAddress ?? 'unknown');
+}
+
+/** Seeds the sample catalogue into `config.mongo` / `config.database` (in its own context). */
+export async function seed(options) {
+  const config = { ...DEFAULTS, ...options };
+  return withContext(async () => seedProducts(await connections(config).mongo(), config.database, config.products));
+}
+
+export { SAMPLE_PRODUCTS } from './products.mjs';

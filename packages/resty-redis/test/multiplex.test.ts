@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { CosocketError, RedisClientError, RedisMultiplexed } from '../src/index.js';
+import { PendingQueue } from '../src/multiplex-queue.js';
+import { refusal } from '../src/multiplex-rules.js';
+
+describe('multiplexed command rules', () => {
+  it.each([
+    ['select', [1]],
+    ['multi', []],
+    ['exec', []],
+    ['watch', ['k']],
+    ['unwatch', []],
+    ['subscribe', ['c']],
+    ['psubscribe', ['c*']],
+    ['ssubscribe', ['c']],
+    ['monitor', []],
+    ['auth', ['pw']],
+    ['hello', [3]],
+    ['reset', []],
+    ['quit', []],
+    ['blpop', ['k', 0]],
+    ['bzpopmin', ['k', 0]],
+    ['wait', [1, 0]],
+    ['xread', ['BLOCK', 0, 'STREAMS', 'k', '$']],
+    ['xreadgroup', ['GROUP', 'g', 'c', Buffer.from('block'), 0, 'STREAMS', 'k', '>']],
+    ['client', ['SETNAME', 'x']],
+    ['client', [Buffer.from('tracking'), 'on']],
+  ])('refuses %s %j', (name, args) => {
+    expect(refusal(name, args)).toEqual(expect.any(String));
+  });
+
+  it.each([
+    ['get', ['k']],
+    ['xread', ['COUNT', 1, 'STREAMS', 'k', '0']],
+    ['client', ['ID']],
+    ['eval', ['return 1', 0]],
+  ])('allows %s %j', (name, args) => {
+    expect(refusal(name, args)).toBeNull();
+  });
+
+  it('a refused command throws RedisClientError synchronously, naming the command and why', () => {
+    const m = new RedisMultiplexed();
+    expect(() => m.select(1)).toThrow(RedisClientError);
+    expect(() => m.call('MULTI')).toThrow(/multi is not allowed on a multiplexed connection: a transaction/);
+  });
+
+  it('bad arguments throw TypeError synchronously; commands before connect reject with closed', async () => {
+    const m = new RedisMultiplexed();
+    expect(() => m.get(undefined as unknown as string)).toThrow(TypeError);
+    const error = await m.get('k').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CosocketError);
+    expect((error as CosocketError).code).toBe('closed');
+    expect(m.pendingCount).toBe(0);
+  });
+
+  it('validates its options', () => {
+    expect(() => new RedisMultiplexed({ maxPending: 0 })).toThrow(RangeError);
+    expect(() => new RedisMultiplexed({ maxPending: 1.5 })).toThrow(RangeError);
+    expect(() => new RedisMultiplexed({ maxReplySize: -1 })).toThrow(RangeError);
+    expect(() => new RedisMultiplexed().setTimeouts(-1, 0, 0)).toThrow();
+  });
+});
+
+describe('PendingQueue', () => {
+  it('hands entries back in order across compactions, and drains the rest', () => {
+    const q = new PendingQueue();
+    const got: number[] = [];
+    const entry = (n: number) => ({ resolve: () => got.push(n), reject: () => got.push(-n) });
+    for (let i = 0; i < 5000; i++) q.push(entry(i));
+    for (let i = 0; i < 3000; i++) q.shift().resolve(null);
+    for (let i = 5000; i < 6000; i++) q.push(entry(i));
+    expect(q.length).toBe(3000);
+    for (const p of q.drain()) p.reject(new Error());
+    expect(q.length).toBe(0);
+    expect(got.slice(0, 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(got.slice(3000)).toEqual(Array.from({ length: 3000 }, (_, i) => -(i + 3000)));
+  });
+});
