@@ -48,6 +48,51 @@ export function serializeStatement(statement: Document, limit: number, index: nu
   return bytes;
 }
 
+/**
+ * Statements serialized back to back into one buffer: statement i is
+ * `bytes.subarray(offsets[i], offsets[i + 1])`. A batch is then one contiguous slice, sent
+ * without a per-document allocation or a concatenation.
+ */
+export interface SerializedStatements {
+  bytes: Buffer;
+  offsets: number[];
+}
+
+/** Serializes every statement into one growing buffer, each checked against `limit`. */
+export function serializeStatements(statements: readonly Document[], limit: number): SerializedStatements {
+  let bytes = Buffer.allocUnsafe(Math.max(1024, statements.length * 128));
+  const offsets = new Array<number>(statements.length + 1);
+  const options = { ...SERIALIZE_OPTIONS, index: 0 };
+  let at = 0;
+  offsets[0] = 0;
+  for (let i = 0; i < statements.length; i++) {
+    const statement = statements[i]!;
+    let end: number;
+    for (;;) {
+      options.index = at;
+      try {
+        // bson serializes into its scratch buffer and copies the result to `bytes` at `at`.
+        end = BSON.serializeWithBufferAndIndex(statement, bytes, options) + 1;
+        break;
+      } catch (error) {
+        // RangeError: the document outgrew bson's 17 MiB scratch buffer, or our buffer is full.
+        if (!(error instanceof RangeError)) throw error;
+        const size = BSON.calculateObjectSize(statement, SERIALIZE_OPTIONS);
+        if (size > limit) throw new MongoSizeError(`document at index ${i} is ${size} bytes, above maxBsonObjectSize ${limit}`, size, limit);
+        if (at + size <= bytes.length) throw error;
+        const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, at + size));
+        bytes.copy(grown, 0, 0, at);
+        bytes = grown;
+      }
+    }
+    const size = end - at;
+    if (size > limit) throw new MongoSizeError(`document at index ${i} is ${size} bytes, above maxBsonObjectSize ${limit}`, size, limit);
+    at = end;
+    offsets[i + 1] = at;
+  }
+  return { bytes, offsets };
+}
+
 /** Adds `_id` (first, as the CRUD spec asks) to documents that lack one; never mutates input. */
 export function withIds(docs: readonly Document[]): { docs: Document[]; ids: unknown[] } {
   const out: Document[] = new Array(docs.length);
@@ -72,22 +117,20 @@ export async function runWrite(db: Database, kind: WriteKind, collection: string
   const limits = db.conn.limits;
   // A statement wrapping a document ({q, u}) may exceed the document limit by its envelope.
   const statementLimit = kind === 'insert' ? limits.maxBsonObjectSize : limits.maxBsonObjectSize + ENVELOPE_RESERVE;
-  const serialized = statements.map((s, i) => serializeStatement(s, statementLimit, i));
+  const { bytes: all, offsets } = serializeStatements(statements, statementLimit);
+  const count = statements.length;
   const outcome: WriteOutcome = { n: 0, nModified: 0, upserted: [], writeErrors: [], writeConcernError: undefined, sent: 0 };
   const maxBytes = limits.maxMessageSizeBytes - ENVELOPE_RESERVE;
   let start = 0;
-  while (start < serialized.length) {
+  while (start < count) {
     let end = start;
-    let bytes = 0;
-    while (end < serialized.length && end - start < limits.maxWriteBatchSize) {
-      const size = serialized[end]!.byteLength;
-      if (end > start && bytes + size > maxBytes) break;
-      bytes += size;
+    while (end < count && end - start < limits.maxWriteBatchSize) {
+      if (end > start && offsets[end + 1]! - offsets[start]! > maxBytes) break;
       end++;
     }
-    const reply = await db.conn.command(db.name, { [kind]: collection, ordered }, [
-      { identifier: SEQUENCE_ID[kind], documents: serialized.slice(start, end) },
-    ]);
+    // The batch's documents are contiguous: one slice of the shared buffer.
+    const documents = [all.subarray(offsets[start]!, offsets[end]!)];
+    const reply = await db.conn.command(db.name, { [kind]: collection, ordered }, [{ identifier: SEQUENCE_ID[kind], documents }]);
     merge(outcome, reply, start);
     outcome.sent = end;
     if (ordered && (outcome.writeErrors.length > 0 || outcome.writeConcernError !== undefined)) break;

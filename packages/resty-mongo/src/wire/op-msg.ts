@@ -54,7 +54,9 @@ export function encodeOpMsg(
     sectionHead.write(seq.identifier, 5, 'utf8');
     sectionHead[5 + idLength] = 0;
     // One buffer per sequence: a writev of thousands of tiny pieces costs more than a copy.
-    pieces.push(sectionHead, Buffer.concat(seq.documents, docsLength));
+    // Documents already serialized back to back arrive as one buffer and are not copied.
+    const docs = seq.documents.length === 1 ? asBuffer(seq.documents[0]!) : Buffer.concat(seq.documents, docsLength);
+    pieces.push(sectionHead, docs);
     length += sectionHead.length + docsLength;
   }
   if (checksum) length += 4;
