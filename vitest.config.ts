@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -10,6 +12,10 @@ const alias = {
   'resty-memcached': src('resty-memcached'),
   'resty-mongo': src('resty-mongo'),
 };
+
+// The reliability tests count faults, hostile inputs and ledger writes per file here; the
+// summary setup creates it, adds the counts up at the end of the run, prints them, removes it.
+const reliabilityStats = join(tmpdir(), `cosocket-reliability-${process.pid}`);
 
 export default defineConfig({
   resolve: { alias },
@@ -29,7 +35,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          globalSetup: ['./test/global-setup.ts'],
+          globalSetup: ['./test/global-setup.ts', './test/reliability/summary-setup.ts'],
+          env: { RELIABILITY_STATS_DIR: reliabilityStats },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
