@@ -1,5 +1,5 @@
-// Every ```ts snippet in the four package READMEs (the README is what ships to npm) must compile
-// against the real API: each is type-checked as its own module with the workspace's strict
+// Every ```ts snippet in the four package READMEs (the README is what ships to npm) and in the
+// root README must compile against the real API: each is type-checked as its own module with the workspace's strict
 // settings. Snippets continue one another, so a few handles (`red`, `memc`, `conn`, `col`, ...)
 // are declared with their real types in PRELUDE, as are the names a snippet leaves to the
 // reader (`host`, `pngBytes`, `handle`, ...): any other unknown name fails, as does any type
@@ -58,8 +58,9 @@ async function withOwnImports(pkg: string, code: string): Promise<string> {
   return `import { ${names.join(', ')} } from '${pkg}';\n${code}`;
 }
 
-async function snippets(pkg: string): Promise<Snippet[]> {
-  const readme = `packages/${pkg}/README.md`;
+/** The ```ts blocks of a package's README, or of the root README when `pkg` is null. */
+async function snippets(pkg: string | null): Promise<Snippet[]> {
+  const readme = pkg === null ? 'README.md' : `packages/${pkg}/README.md`;
   const lines = readFileSync(`${root}${readme}`, 'utf8').split('\n');
   const out: Snippet[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -70,10 +71,11 @@ async function snippets(pkg: string): Promise<Snippet[]> {
     const skipped = lines.slice(Math.max(0, i - 2), i).some((l) => l.trim() === '<!-- signatures -->');
     if (!skipped) {
       const original = `${lines.slice(start, end).join('\n')}\nexport {};\n`;
-      const code = await withOwnImports(pkg, original);
+      // The root README's snippets import what they use themselves.
+      const code = pkg === null ? original : await withOwnImports(pkg, original);
       // Line numbers in messages count from the snippet's first line; an added import shifts it.
       const shift = code === original ? 0 : 1;
-      out.push({ file: `${root}.readme-snippets/${pkg}-${start}.ts`, readme, line: start + 1 - shift, code });
+      out.push({ file: `${root}.readme-snippets/${pkg ?? 'root'}-${start}.ts`, readme, line: start + 1 - shift, code });
     }
     i = end;
   }
@@ -109,9 +111,9 @@ function compile(all: Snippet[]): string[] {
   return problems;
 }
 
-describe('package README snippets', () => {
+describe('README snippets', () => {
   it('compile against the real API (strict TypeScript)', { timeout: 60_000 }, async () => {
-    const all = (await Promise.all(PACKAGES.map(snippets))).flat();
+    const all = (await Promise.all([...PACKAGES, null].map(snippets))).flat();
     expect(all.length).toBeGreaterThan(20);
     expect(compile(all)).toEqual([]);
   });
