@@ -16,6 +16,8 @@ const alias = {
 // The reliability tests count faults, hostile inputs and ledger writes per file here; the
 // summary setup creates it, adds the counts up at the end of the run, prints them, removes it.
 const reliabilityStats = join(tmpdir(), `cosocket-reliability-${process.pid}`);
+// The global setup runs in this process and reads it from here; workers get it from `env`.
+process.env.RELIABILITY_STATS_DIR = reliabilityStats;
 
 export default defineConfig({
   resolve: { alias },
