@@ -1,5 +1,7 @@
 import { CosocketError, tcp, type TcpSocket } from 'cosocket';
-import { COMMAND_NAMES, type RedisCommands } from './commands.generated.js';
+import type { RedisCommands } from './commands.generated.js';
+import { installCommandMethods } from './command-methods.js';
+import { hmsetArgs } from './hash.js';
 import { defaultPoolName, parseConnectArgs } from './connect-options.js';
 import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
 import { encodeCommand, RequestBuilder, type Encoded } from './encoder.js';
@@ -158,12 +160,7 @@ export class Redis {
   hmset(key: RedisArg, fields: Record<string, RedisArg> | Map<RedisArg, RedisArg>): Promise<RedisReply>;
   hmset(key: RedisArg, ...fieldsAndValues: RedisArg[]): Promise<RedisReply>;
   hmset(key: RedisArg, ...rest: unknown[]): Promise<RedisReply> {
-    const only = rest[0];
-    if (rest.length === 1 && typeof only === 'object' && only !== null && !(only instanceof Uint8Array)) {
-      const entries = only instanceof Map ? [...only.entries()] : Object.entries(only);
-      return this.dispatch('hmset', 'hmset', [key, ...entries.flat()]);
-    }
-    return this.dispatch('hmset', 'hmset', [key, ...rest]);
+    return this.dispatch('hmset', 'hmset', hmsetArgs(key, rest));
   }
 
   /** Starts queueing commands (drops anything queued before). */
@@ -365,15 +362,6 @@ export class Redis {
   }
 
   static {
-    for (const name of COMMAND_NAMES) {
-      if (Object.prototype.hasOwnProperty.call(Redis.prototype, name)) continue;
-      Object.defineProperty(Redis.prototype, name, {
-        value: function (this: Redis, ...args: RedisArg[]): Promise<RedisReply> {
-          return this.dispatch(name, name, args);
-        },
-        writable: true,
-        configurable: true,
-      });
-    }
+    installCommandMethods(Redis.prototype, (self, name, args) => self.dispatch(name, name, args));
   }
 }

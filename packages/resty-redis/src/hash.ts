@@ -11,3 +11,13 @@ export function arrayToHash(array: RedisReply | readonly RedisReply[]): Record<s
   for (let i = 0; i + 1 < array.length; i += 2) out[String(array[i])] = array[i + 1] as RedisReply;
   return out;
 }
+
+/** HMSET's arguments from an object or Map of fields (insertion order), or flat field/value pairs. */
+export function hmsetArgs(key: unknown, rest: readonly unknown[]): unknown[] {
+  const only = rest[0];
+  if (rest.length === 1 && typeof only === 'object' && only !== null && !(only instanceof Uint8Array)) {
+    const entries = only instanceof Map ? [...only.entries()] : Object.entries(only);
+    return [key, ...entries.flat()];
+  }
+  return [key, ...rest];
+}

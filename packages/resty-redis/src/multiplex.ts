@@ -1,6 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
 import { CosocketError, tcp, type TcpSocket } from 'cosocket';
-import { COMMAND_NAMES, type RedisCommands } from './commands.generated.js';
+import type { RedisCommands } from './commands.generated.js';
+import { installCommandMethods } from './command-methods.js';
+import { hmsetArgs } from './hash.js';
 import { defaultPoolName, parseConnectArgs, type ConnectArgs } from './connect-options.js';
 import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
 import { encodeCommand, RequestBuilder } from './encoder.js';
@@ -138,12 +140,7 @@ export class RedisMultiplexed {
   hmset(key: RedisArg, fields: Record<string, RedisArg> | Map<RedisArg, RedisArg>): Promise<RedisReply>;
   hmset(key: RedisArg, ...fieldsAndValues: RedisArg[]): Promise<RedisReply>;
   hmset(key: RedisArg, ...rest: unknown[]): Promise<RedisReply> {
-    const only = rest[0];
-    if (rest.length === 1 && typeof only === 'object' && only !== null && !(only instanceof Uint8Array)) {
-      const entries = only instanceof Map ? [...only.entries()] : Object.entries(only);
-      return this.enqueue('hmset', 'hmset', [key, ...entries.flat()]);
-    }
-    return this.enqueue('hmset', 'hmset', [key, ...rest]);
+    return this.enqueue('hmset', 'hmset', hmsetArgs(key, rest));
   }
 
   /**
@@ -321,15 +318,6 @@ export class RedisMultiplexed {
   }
 
   static {
-    for (const name of COMMAND_NAMES) {
-      if (Object.prototype.hasOwnProperty.call(RedisMultiplexed.prototype, name)) continue;
-      Object.defineProperty(RedisMultiplexed.prototype, name, {
-        value: function (this: RedisMultiplexed, ...args: RedisArg[]): Promise<RedisReply> {
-          return this.enqueue(name, name, args);
-        },
-        writable: true,
-        configurable: true,
-      });
-    }
+    installCommandMethods(RedisMultiplexed.prototype, (self, name, args) => self.enqueue(name, name, args));
   }
 }
