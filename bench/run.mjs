@@ -39,7 +39,7 @@ const CONFIGS = {
     ],
   },
   memcached: {
-    ours: ['resty-memcached'],
+    ours: ['resty-memcached', 'resty-memcached mux'],
     peers: [
       { name: 'memjs', defaults: 'memjs', equalized: 'memjs eq' },
       { name: 'memcached (3rd-Eden)', defaults: 'memcached', equalized: 'memcached eq' },

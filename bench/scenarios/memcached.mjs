@@ -1,7 +1,7 @@
 // Memcached scenarios, one client variant per process (forked by bench/run.mjs).
 import MemcachedEden from 'memcached';
 import memjs from 'memjs';
-import { Memcached } from 'resty-memcached';
+import { Memcached, MemcachedMultiplexed } from 'resty-memcached';
 import { check } from '../lib/measure.mjs';
 import { runChild, versionOf } from '../lib/child.mjs';
 
@@ -34,6 +34,25 @@ const variants = {
           await c.setKeepalive();
           return v;
         },
+        close: () => m.close(),
+      };
+    },
+    teardown: (c) => c.close(),
+  },
+  'resty-memcached mux': {
+    options: { protocol: 'text', timeouts: 'cosocket defaults (60 s)', connections: 1, mode: 'MemcachedMultiplexed (maxPending 10,000)' },
+    version: await versionOf('resty-memcached'),
+    async setup({ host, port }) {
+      const m = new MemcachedMultiplexed();
+      await m.connect(host, port);
+      return {
+        get: async (k) => (await m.get(k))?.value,
+        set: (k, v) => m.set(k, v),
+        multi: async (ks) => {
+          const r = await m.get(ks);
+          return ks.map((k) => r[k]?.value);
+        },
+        concurrentGet: async (k) => (await m.get(k))?.value,
         close: () => m.close(),
       };
     },
