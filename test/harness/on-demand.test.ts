@@ -112,6 +112,21 @@ describe.skipIf(onDemandSkip('memcached'))('on-demand memcached', () => {
   });
 });
 
+describe.skipIf(onDemandSkip('memcached', 'openssl'))('on-demand TLS memcached', () => {
+  it('serves TLS only (-Z), trusted through the exposed CA, also after a restart', async () => {
+    const srv = await startMemcached({ tls: true });
+    const tls = srv.tls!;
+    expect(tls.ca).toContain('BEGIN CERTIFICATE');
+    expect(existsSync(tls.certFile) && existsSync(tls.keyFile)).toBe(true);
+    expect((await probeMemcached(srv.host, srv.port, { ca: tls.ca, servername: 'localhost' })).pid).toBe(srv.pid);
+    await expect(probeMemcached(srv.host, srv.port, {})).rejects.toThrow(/unable to (verify|get)|self[- ]signed/i);
+    await expect(probeMemcached(srv.host, srv.port)).rejects.toThrow();
+    // Same certificate after a restart, so clients holding the CA reconnect.
+    await srv.restart();
+    expect((await probeMemcached(srv.host, srv.port, { ca: tls.ca, servername: 'localhost' })).pid).toBe(srv.pid);
+  });
+});
+
 describe.skipIf(onDemandSkip('ferretdb'))('on-demand FerretDB', () => {
   it('requires SCRAM authentication as the setup user with auth', async () => {
     const srv = await startFerretDB({ auth: { username: 'tester', password: 'tester-secret' } });

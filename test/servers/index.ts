@@ -170,6 +170,16 @@ export class RedisServer extends OnDemandServer {
   }
 }
 
+export class MemcachedServer extends OnDemandServer {
+  constructor(private readonly memcached: LocalServer & { tlsFiles?: TlsFiles }) {
+    super('memcached', memcached);
+  }
+  /** CA/cert/key when started with `tls: true` (the certificate is made at start); `port` then serves TLS only. */
+  get tls(): TlsFiles | undefined {
+    return this.memcached.tlsFiles;
+  }
+}
+
 export class FerretDBServer extends OnDemandServer {
   constructor(
     server: LocalServer,
@@ -200,9 +210,11 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisServer> 
   return launch(new RedisServer(localRedis(command, opts), opts.password, opts.users ?? []));
 }
 
-/** A private memcached. */
-export async function startMemcached(opts: MemcachedOptions = {}): Promise<OnDemandServer> {
-  return launch(new OnDemandServer('memcached', localMemcached(requireBinary('memcached'), opts)));
+/** A private memcached; `tls: true` serves TLS only (`-Z`) with a run-time certificate. */
+export async function startMemcached(opts: MemcachedOptions = {}): Promise<MemcachedServer> {
+  const command = requireBinary('memcached');
+  if (opts.tls) requireBinary('openssl');
+  return launch(new MemcachedServer(localMemcached(command, opts)));
 }
 
 /** A private FerretDB (SQLite backend); `auth` enables SCRAM with a setup user. */

@@ -11,7 +11,17 @@ export { tcp, TcpSocket, type TcpOptions, type SslHandshakeOptions, type UntilRe
 export type { ConnectOptions } from './args.js';
 export type { SendData } from './send-data.js';
 export { SslSession } from './connector.js';
+export { checkTlsOptions, type TlsConnectOptions } from './tls-options.js';
 export { receiveFrame, FrameError, type FrameSpec, type Frame, type FrameSource } from './frame.js';
+export {
+  Multiplexer,
+  DEFAULT_MAX_PENDING,
+  type MultiplexProtocol,
+  type MultiplexerOptions,
+  type MultiplexerStatus,
+  type ReplyRead,
+  type RequestBatch,
+} from './multiplexer.js';
 export { poolStats, closeAllPools, POOL_CHANNEL, type PoolStats, type PoolEvent } from './pool.js';
 export {
   withContext,

@@ -295,6 +295,23 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     put(this.poolKey, t, this.reused, this.counted, timeoutMs ?? config.keepaliveTimeout, poolSize);
   }
 
+  /**
+   * Why this connection can no longer take a new request while nothing is being read, or null
+   * when it can: `closed` (closed or half-closed here), `peer closed` (EOF from the peer, e.g. a
+   * server's idle timeout), `error: <code>` (reset, ...), `unread data` (bytes nobody asked
+   * for are buffered). Reads nothing and changes nothing: for owners of long-lived connections
+   * (the multiplexer) to redial before writing instead of failing a request.
+   */
+  idleEvent(): string | null {
+    const t = this.transport;
+    if (t === null || this.readClosed || this.writeClosed) return 'closed';
+    if (t.failure !== null) return `error: ${t.failure.code}`;
+    if (t.destroyed) return 'closed';
+    if (t.reader.length > 0) return 'unread data';
+    if (t.eof) return 'peer closed';
+    return null;
+  }
+
   /** 0 for a fresh connection, k for one that came from the pool for the k-th time. */
   getReusedTimes(): number {
     if (this.transport === null) throw new CosocketError('closed');

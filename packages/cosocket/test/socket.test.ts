@@ -330,3 +330,26 @@ describe('logging', () => {
     await sock.close();
   });
 });
+
+describe('idleEvent', () => {
+  it('is null on a quiet connection, then names what the peer did: data, EOF, reset; closed after close', async () => {
+    const server = await serve(async (c) => {
+      const cmd = (await c.readUntil('\n')).toString().trim();
+      if (cmd === 'data') await c.write('unasked\n');
+      else if (cmd === 'eof') c.end();
+      else if (cmd === 'reset') c.reset();
+      await c.closed;
+    });
+    const cases: [string, string][] = [['data', 'unread data'], ['eof', 'peer closed'], ['reset', 'error: connection reset by peer']];
+    for (const [cmd, expected] of cases) {
+      const sock = tcp();
+      await sock.connect(server.host, server.port);
+      expect(sock.idleEvent()).toBeNull();
+      await sock.send(`${cmd}\n`);
+      await sleep(30);
+      expect(sock.idleEvent()).toBe(expected);
+      sock.forceClose('test');
+      expect(sock.idleEvent()).toBe('closed');
+    }
+  });
+});

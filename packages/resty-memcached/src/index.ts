@@ -5,7 +5,12 @@
  * @module resty-memcached
  */
 export { Memcached, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_VALUE_SIZE, type MemcachedOptions, type ValueOf } from './client.js';
-export { MemcachedMultiplexed, DEFAULT_MAX_PENDING, type MemcachedMultiplexedOptions } from './multiplex.js';
+export {
+  MemcachedMultiplexed,
+  DEFAULT_MAX_PENDING,
+  type MemcachedMultiplexedOptions,
+  type MemcachedMultiplexedConnectOptions,
+} from './multiplex.js';
 export { MemcachedPipeline, type PipelineResult } from './pipeline.js';
 export { MemcachedError, MemcachedProtocolError, type MemcachedErrorCode } from './errors.js';
 export { identityKeyTransform, uriKeyTransform, MAX_KEY_BYTES, type KeyTransform } from './keys.js';

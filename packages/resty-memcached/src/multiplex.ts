@@ -1,23 +1,13 @@
-import { AsyncResource } from 'node:async_hooks';
-import { CosocketError, tcp, type SendData, type TcpSocket } from 'cosocket';
+import { checkTlsOptions, CosocketError, DEFAULT_MAX_PENDING, Multiplexer, type SslHandshakeOptions, type TcpSocket } from 'cosocket';
 import type { CasUnique, MemcachedValue } from './args.js';
 import type { MemcachedOptions, ValueOf } from './client.js';
 import { MemcachedError, MemcachedProtocolError } from './errors.js';
 import * as cmd from './multiplex-commands.js';
-import { PendingQueue } from './multiplex-queue.js';
 import type { StorageCommand } from './protocol/encode.js';
 import type { MemcachedCasEntry, MemcachedEntry } from './protocol/read-reply.js';
 import { ReplyReader } from './protocol/reply-reader.js';
 
-/** Default bound on commands queued or awaiting a reply. */
-export const DEFAULT_MAX_PENDING = 10_000;
-
-/**
- * Created at module load, outside any request context: the connection and its reader and
- * writer loops run in this scope, so the socket belongs to no request (a `withContext` that
- * ends never closes it, and callers from any context may share it).
- */
-const DETACHED = new AsyncResource('resty-memcached:multiplexed');
+export { DEFAULT_MAX_PENDING };
 
 /** Options of `new MemcachedMultiplexed(...)`. */
 export interface MemcachedMultiplexedOptions<B extends boolean = boolean> extends MemcachedOptions<B> {
@@ -28,7 +18,26 @@ export interface MemcachedMultiplexedOptions<B extends boolean = boolean> extend
   maxPending?: number;
 }
 
-type State = 'down' | 'connecting' | 'up' | 'closed';
+/**
+ * `connect` options of a multiplexed client. TLS is part of connecting here (not a separate
+ * `sslHandshake` call) because the client reconnects by itself after a failure.
+ */
+export interface MemcachedMultiplexedConnectOptions {
+  /** TLS after connecting (memcached started with `-Z`). */
+  ssl?: boolean;
+  /** Verify the server certificate (default true). */
+  sslVerify?: boolean;
+  /** SNI name, also checked against the certificate. */
+  serverName?: string;
+  /** CA certificates to trust (default: cosocket's `sslTrustedCertificate`). */
+  ca?: SslHandshakeOptions['ca'];
+}
+
+interface Target {
+  host: string;
+  port: number | undefined;
+  options: MemcachedMultiplexedConnectOptions;
+}
 
 /**
  * One memcached connection shared by any number of concurrent callers (OpenResty's answer for
@@ -50,38 +59,32 @@ type State = 'down' | 'connecting' | 'up' | 'closed';
  *   `RangeError` synchronously, as with `Memcached`.
  */
 export class MemcachedMultiplexed<B extends boolean = false> {
-  private readonly maxPending: number;
   private readonly codec: cmd.MuxCodec;
-  private readonly timeouts: [number, number, number] = [0, 0, 0];
-  private target: { host: string; port: number | undefined } | null = null;
-  private state: State = 'down';
-  /** Bumped when a connection fails or closes: loops of an older epoch stop. */
-  private epoch = 0;
-  private sock: TcpSocket<Buffer> | null = null;
-  private reader: ReplyReader | null = null;
-  /** Every command not yet answered, in wire order: the first `inflight` were written. */
-  private readonly pending = new PendingQueue();
-  private inflight = 0;
-  /** Requests queued and not yet written. */
-  private outbox: SendData[] = [];
-  private writing = false;
-  private flushScheduled = false;
-  private reading = false;
-  private connecting: Promise<void> | null = null;
-  private drained: (() => void) | null = null;
+  private readonly mux: Multiplexer<ReplyReader>;
+  private target: Target | null = null;
 
   constructor(options: MemcachedMultiplexedOptions<B> = {}) {
-    const pending = options.maxPending ?? DEFAULT_MAX_PENDING;
-    if (!Number.isSafeInteger(pending) || pending <= 0) throw new RangeError(`bad maxPending: ${String(pending)}`);
-    this.maxPending = pending;
     this.codec = cmd.codecOf(options);
+    this.mux = new Multiplexer<ReplyReader>(
+      {
+        open: (sock) => this.open(sock),
+        // A server error line was read whole: the stream is still in sync.
+        isCommandError: (error) => error instanceof MemcachedError,
+        checkIdle: (reader) => {
+          // memcached sends nothing unasked: leftover bytes mean the stream is out of sync.
+          if (reader.pending > 0) throw new MemcachedProtocolError(`${reader.pending} unexpected bytes after the last reply`, 'multiplexed');
+        },
+        closeReason: (error) => (error instanceof MemcachedProtocolError ? 'protocol error' : 'transport error'),
+      },
+      { maxPending: options.maxPending },
+    );
   }
 
   // ------------------------------------------------------------------ connection
 
   /** Connect, send and read timeouts at once (ms; 0 = the cosocket default), for every connection. */
   setTimeout(ms: number): void {
-    this.setTimeouts(ms, ms, ms);
+    this.mux.setTimeouts(ms, ms, ms);
   }
 
   /**
@@ -89,50 +92,41 @@ export class MemcachedMultiplexed<B extends boolean = false> {
    * command timeout: no reply byte for that long while commands are pending fails them all.
    */
   setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
-    // Validated by a throwaway socket so misuse throws here, not at the next reconnect.
-    tcp().setTimeouts(connectMs, sendMs, readMs);
-    this.timeouts[0] = connectMs;
-    this.timeouts[1] = sendMs;
-    this.timeouts[2] = readMs;
+    this.mux.setTimeouts(connectMs, sendMs, readMs);
   }
 
   /**
-   * Remembers the server (`host, port` or `'unix:/path'`) and connects now; after a failure
-   * the next command reconnects to the same server by itself.
+   * Remembers the server (`host, port` or `'unix:/path'`, TLS options after them) and
+   * connects now; after a failure the next command reconnects to the same server by itself.
+   * May be called again while no connection is open (after a failed connect, say).
    */
-  async connect(host: string, port?: number): Promise<void> {
-    if (typeof host !== 'string' || host === '') throw new TypeError('bad host');
-    if (this.state === 'closed') throw new CosocketError('closed');
-    if (this.state !== 'down' || this.target !== null) {
+  async connect(host: string, port?: number | MemcachedMultiplexedConnectOptions, options?: MemcachedMultiplexedConnectOptions): Promise<void> {
+    const target = parseTarget(host, port, options);
+    const status = this.mux.status;
+    if (status === 'closed') throw new CosocketError('closed');
+    if (status === 'connecting' || status === 'up') {
       throw new Error('already connected: a multiplexed client connects once (close() and create another)');
     }
-    this.target = { host, port };
-    await this.ensureConnected();
+    this.target = target;
+    await this.mux.start();
   }
 
   /** Commands queued or awaiting a reply. */
   get pendingCount(): number {
-    return this.pending.length;
+    return this.mux.pendingCount;
   }
 
   /** Whether a connection is open now (false while reconnecting or after a failure). */
   get connected(): boolean {
-    return this.state === 'up';
+    return this.mux.connected;
   }
 
   /**
    * Stops taking commands, waits for the pending ones to settle, then closes the connection.
    * Commands after `close()` reject with `closed`.
    */
-  async close(): Promise<void> {
-    if (this.state === 'closed') return;
-    this.target = null;
-    if (this.pending.length > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-    this.state = 'closed';
-    this.epoch++;
-    const sock = this.sock;
-    this.sock = null;
-    sock?.forceClose('closed');
+  close(): Promise<void> {
+    return this.mux.close();
   }
 
   // -------------------------------------------------------------------- commands
@@ -238,150 +232,35 @@ export class MemcachedMultiplexed<B extends boolean = false> {
   }
 
   private enqueue(command: cmd.MuxCommand): Promise<unknown> {
-    if (this.target === null) return Promise.reject(new CosocketError('closed'));
-    if (this.pending.length >= this.maxPending) {
-      return Promise.reject(new CosocketError('too many pending commands', {
-        message: `too many pending commands: ${this.maxPending} are queued or awaiting a reply (maxPending)`,
-      }));
-    }
-    const p = new Promise<unknown>((resolve, reject) => this.pending.push({ read: command.read, resolve, reject }));
-    this.outbox.push(command.request);
-    if (this.state === 'up') this.scheduleFlush();
-    else if (this.state === 'down') void this.ensureConnected().catch(() => undefined);
-    return p;
+    return this.mux.enqueue(command.request, command.read);
   }
 
-  /** Flushes after the current burst of callers queued their commands. */
-  private scheduleFlush(): void {
-    if (this.writing || this.flushScheduled) return;
-    this.flushScheduled = true;
-    process.nextTick(this.flush);
-  }
-
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    if (this.writing || this.state !== 'up' || this.outbox.length === 0) return;
-    this.writing = true;
-    DETACHED.runInAsyncScope(() => void this.writeLoop(this.epoch));
-  };
-
-  /** Sends the queued requests batch by batch, one send (one writev) per batch. */
-  private async writeLoop(epoch: number): Promise<void> {
-    const sock = this.sock!;
-    try {
-      while (this.outbox.length > 0 && epoch === this.epoch) {
-        const batch = this.outbox;
-        this.outbox = [];
-        this.inflight += batch.length;
-        if (!this.reading) {
-          this.reading = true;
-          void this.readLoop(epoch, this.reader!);
-        }
-        await sock.send(batch);
-      }
-    } catch (error) {
-      this.fail(epoch, error);
-    } finally {
-      if (epoch === this.epoch) this.writing = false;
-    }
-  }
-
-  /** Reads while replies are owed, each in its command's shape, settling the oldest caller. */
-  private async readLoop(epoch: number, reader: ReplyReader): Promise<void> {
-    const pending = this.pending;
-    try {
-      while (this.inflight > 0) {
-        // Left in the queue while its reply is read, so a failure meanwhile rejects it too.
-        const p = pending.peek();
-        let result: unknown;
-        try {
-          result = await p.read(reader);
-        } catch (error) {
-          if (epoch !== this.epoch) return;
-          // Anything but a server error line leaves the stream out of sync: fail them all.
-          if (!(error instanceof MemcachedError)) throw error;
-          this.inflight--;
-          pending.shift().reject(error);
-          continue;
-        }
-        if (epoch !== this.epoch) return;
-        this.inflight--;
-        pending.shift().resolve(result);
-      }
-      // memcached sends nothing unasked: leftover bytes mean the stream is out of sync.
-      if (reader.pending > 0) throw new MemcachedProtocolError(`${reader.pending} unexpected bytes after the last reply`, 'multiplexed');
-    } catch (error) {
-      this.fail(epoch, error);
-      return;
-    }
-    if (epoch !== this.epoch) return;
-    this.reading = false;
-    if (pending.length === 0) this.notifyDrained();
-  }
-
-  /** Opens a connection (once, however many callers ask), then flushes what queued meanwhile. */
-  private ensureConnected(): Promise<void> {
-    if (this.state === 'up') return Promise.resolve();
-    if (this.connecting !== null) return this.connecting;
-    const target = this.target;
-    if (target === null) return Promise.reject(new CosocketError('closed'));
-    this.state = 'connecting';
-    const epoch = this.epoch;
-    const attempt = DETACHED.runInAsyncScope(() => this.open(target.host, target.port));
-    this.connecting = attempt.then(
-      (sock) => {
-        this.connecting = null;
-        if (epoch !== this.epoch) {
-          // close() or a failure came first: this connection has no users.
-          sock.forceClose('closed');
-          return;
-        }
-        this.sock = sock;
-        this.reader = new ReplyReader(sock);
-        this.state = 'up';
-        this.scheduleFlush();
-      },
-      (error: unknown) => {
-        this.connecting = null;
-        this.fail(epoch, error);
-        throw error;
-      },
-    );
-    return this.connecting;
-  }
-
-  private async open(host: string, port: number | undefined): Promise<TcpSocket<Buffer>> {
-    const sock = tcp();
-    sock.setTimeouts(...this.timeouts);
+  private async open(sock: TcpSocket<Buffer>): Promise<ReplyReader> {
+    const target = this.target!;
     // Its own pool name, never put back: acquire always opens a fresh connection for it.
-    const options = { pool: `mux:memcached:${host}:${port ?? ''}` };
-    if (port === undefined) await sock.connect(host, options);
-    else await sock.connect(host, port, options);
-    return sock;
+    const options = { pool: `mux:memcached:${target.host}:${target.port ?? ''}` };
+    if (target.port === undefined) await sock.connect(target.host, options);
+    else await sock.connect(target.host, target.port, options);
+    const o = target.options;
+    if (o.ssl) await sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
+    return new ReplyReader(sock);
   }
+}
 
-  /**
-   * The connection is out of sync or gone: close it and reject every pending command (written
-   * or not) with `error`. Only the first failure of a connection counts.
-   */
-  private fail(epoch: number, error: unknown): void {
-    if (epoch !== this.epoch) return;
-    this.epoch++;
-    this.sock?.forceClose(error instanceof MemcachedProtocolError ? 'protocol error' : 'transport error');
-    this.sock = null;
-    this.reader = null;
-    this.inflight = 0;
-    this.outbox = [];
-    this.writing = this.reading = this.flushScheduled = false;
-    if (this.state !== 'closed') this.state = 'down';
-    for (const p of this.pending.drain()) p.reject(error);
-    this.notifyDrained();
+function parseTarget(host: string, port?: number | MemcachedMultiplexedConnectOptions, options?: MemcachedMultiplexedConnectOptions): Target {
+  if (typeof host !== 'string' || host === '') throw new TypeError('bad host');
+  if (typeof port === 'object' && port !== null) {
+    options = port;
+    port = undefined;
   }
-
-  private notifyDrained(): void {
-    const drained = this.drained;
-    if (drained === null) return;
-    this.drained = null;
-    drained();
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port <= 0 || port > 65535)) {
+    throw new TypeError(`bad port: ${String(port)}`);
   }
+  const unix = host.startsWith('unix:');
+  if (port === undefined && !unix) throw new TypeError('bad port: a port is required unless host is unix:/path');
+  if (port !== undefined && unix) throw new TypeError('bad port: a unix:/path host takes no port');
+  const o = options ?? {};
+  if (typeof o !== 'object' || o === null) throw new TypeError('bad options: object expected');
+  checkTlsOptions(o);
+  return { host, port, options: { ssl: o.ssl === true, sslVerify: o.sslVerify, serverName: o.serverName, ca: o.ca } };
 }

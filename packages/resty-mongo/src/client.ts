@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BSON, type Document } from 'bson';
-import { CosocketError, tcp, type TcpSocket } from 'cosocket';
+import { checkTlsOptions, CosocketError, tcp, type TcpSocket } from 'cosocket';
 import { authenticateScram, MECHANISMS, type ScramMechanism } from './auth/scram.js';
 import { Database } from './database.js';
 import { MongoAuthError, MongoSizeError, serverErrorFromReply } from './errors.js';
@@ -111,6 +111,7 @@ export class Mongo {
       port = undefined;
     }
     const opts = options ?? {};
+    checkTlsOptions(opts);
     const creds = credentialsOf(opts);
     const isUnix = /^unix:/i.test(host);
     const address = isUnix ? host : `${host}:${String(port)}`;

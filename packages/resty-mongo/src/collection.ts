@@ -54,7 +54,7 @@ export class Collection {
     if (!Array.isArray(docs) || docs.length === 0) throw new TypeError('insertMany needs a non-empty array of documents');
     const ordered = options.ordered ?? true;
     const prepared = withIds(docs);
-    const outcome = await runWrite(this.db, 'insert', this.name, prepared.docs, ordered);
+    const outcome = await runWrite(this.db, 'insert', this.name, prepared.docs, ordered, prepared.prefixIds);
     const failed = new Set(outcome.writeErrors.map((e) => e.index));
     const stop = ordered && outcome.writeErrors.length > 0 ? Math.min(...failed) : outcome.sent;
     const insertedIds: Record<number, unknown> = {};

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkTlsOptions } from 'cosocket';
 import type { RedisConnectOptions } from './types.js';
 
 /** `connect(host, port, opts?)` or `connect('unix:/path', opts?)`, normalised. */
@@ -27,6 +28,7 @@ export function parseConnectArgs(host: unknown, port: unknown, options: unknown)
     if (value !== undefined && typeof value !== 'string') throw new TypeError(`bad option ${key}: string expected, got ${typeof value}`);
   }
   if (opts.username && !opts.password) throw new TypeError('bad option username: a password is required with it');
+  checkTlsOptions(opts);
   return { host, port: port as number | string | undefined, options: opts };
 }
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { CosocketError, RedisClientError, RedisMultiplexed } from '../src/index.js';
-import { PendingQueue } from '../src/multiplex-queue.js';
 import { refusal } from '../src/multiplex-rules.js';
 
 describe('multiplexed command rules', () => {
@@ -58,21 +57,5 @@ describe('multiplexed command rules', () => {
     expect(() => new RedisMultiplexed({ maxPending: 1.5 })).toThrow(RangeError);
     expect(() => new RedisMultiplexed({ maxReplySize: -1 })).toThrow(RangeError);
     expect(() => new RedisMultiplexed().setTimeouts(-1, 0, 0)).toThrow();
-  });
-});
-
-describe('PendingQueue', () => {
-  it('hands entries back in order across compactions, and drains the rest', () => {
-    const q = new PendingQueue();
-    const got: number[] = [];
-    const entry = (n: number) => ({ resolve: () => got.push(n), reject: () => got.push(-n) });
-    for (let i = 0; i < 5000; i++) q.push(entry(i));
-    for (let i = 0; i < 3000; i++) q.shift().resolve(null);
-    for (let i = 5000; i < 6000; i++) q.push(entry(i));
-    expect(q.length).toBe(3000);
-    for (const p of q.drain()) p.reject(new Error());
-    expect(q.length).toBe(0);
-    expect(got.slice(0, 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
-    expect(got.slice(3000)).toEqual(Array.from({ length: 3000 }, (_, i) => -(i + 3000)));
   });
 });

@@ -46,6 +46,14 @@ describeServer('mongo', 'resty-mongo CRUD', (server) => {
     expect(await col.findOne({ name: 'nobody' })).toBeNull();
   });
 
+  it('a generated _id is stored first and is the insertedId, even over an own `_id: undefined`', async () => {
+    const { insertedIds } = await col.insertMany([{ name: 'x', age: 1 }, { name: 'y', _id: undefined }]);
+    const x = await col.findOne({ name: 'x' });
+    expect(Object.keys(x ?? {})).toEqual(['_id', 'name', 'age']);
+    expect(x?._id).toEqual(insertedIds[0]);
+    expect(await col.findOne({ name: 'y' })).toEqual({ _id: insertedIds[1], name: 'y' });
+  });
+
   it('keeps BSON types: Long, Decimal-free numbers, nested documents, dates', async () => {
     const when = new Date('2024-01-02T03:04:05Z');
     await col.insertOne({ _id: 1, big: Long.fromString('9007199254740993'), nested: { a: [1, 'x'] }, when });

@@ -96,6 +96,20 @@ describeServer('redis', 'RedisMultiplexed', (server) => {
     expect(info).toMatch(/ db=3 /);
   });
 
+  it('a connection the server dropped while idle (CLIENT KILL, a timeout) is redialled: the next commands succeed, SELECT again', async () => {
+    const m = await mux(server, {}, { database: 4 });
+    const k = key('killed');
+    await m.set(k, 'v');
+    const id = await m.client('id');
+    const admin = await client(server);
+    expect(await admin.client('kill', 'id', id as number)).toBe(1);
+    await admin.close();
+    await new Promise((r) => setTimeout(r, 50)); // the EOF reaches the idle socket
+    expect(await Promise.all([m.get(k), m.exists(k)])).toEqual(['v', 1]);
+    expect(await m.client('id')).not.toBe(id);
+    expect(String(await m.client('info'))).toMatch(/ db=4 /);
+  });
+
   it('a full queue rejects the extra command with "too many pending commands"; the others complete', async () => {
     const m = await mux(server, { maxPending: 100 });
     const k = key('full');
