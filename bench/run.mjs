@@ -33,6 +33,7 @@ const CONFIGS = {
   redis: {
     ours: ['resty-redis', 'resty-redis mux'],
     peers: [
+      { name: 'raw socket', defaults: 'raw socket', ceiling: true },
       { name: 'ioredis', defaults: 'ioredis', equalized: 'ioredis eq' },
       { name: 'ioredis autopipelining', equalized: 'ioredis auto' },
       { name: 'node-redis', defaults: 'node-redis', equalized: 'node-redis eq' },
@@ -41,6 +42,7 @@ const CONFIGS = {
   memcached: {
     ours: ['resty-memcached', 'resty-memcached mux'],
     peers: [
+      { name: 'raw socket', defaults: 'raw socket', ceiling: true },
       { name: 'memjs', defaults: 'memjs', equalized: 'memjs eq' },
       { name: 'memcached (3rd-Eden)', defaults: 'memcached', equalized: 'memcached eq' },
     ],
@@ -63,7 +65,8 @@ async function startSuite(name, module) {
     return { server: { ports: { bytes: senders[0].port, lines: senders[1].port, echo: senders[2].port } }, stop: async () => senders.forEach((s) => s.stop()) };
   }
   const srv = await startServer(name, { cpu: SERVER_CPU });
-  const server = { host: srv.host, port: srv.port };
+  // The pid lets each child read the server's CPU time around its measurements.
+  const server = { host: srv.host, port: srv.port, pid: srv.pid };
   await module.seed(server);
   return { server, stop: () => srv.stop() };
 }

@@ -1,7 +1,7 @@
 // The side of a benchmark that runs in a child process: one client variant, every scenario
 // of one suite, figures sent to the orchestrator (bench/run.mjs) over IPC.
 import { execFileSync } from 'node:child_process';
-import { measure } from './measure.mjs';
+import { measure, processCpuReader } from './measure.mjs';
 
 /** The child's arguments: JSON in argv[2] ({ variant, server, ms, warmupMs, scenarios, cpu }). */
 export function childArgs() {
@@ -36,6 +36,7 @@ export async function runChild(variants, scenarios) {
   if (variant === undefined) throw new Error(`unknown variant ${args.variant}`);
   try {
     const client = await variant.setup(args.server);
+    const serverCpuUs = processCpuReader(args.server.pid) ?? undefined;
     for (const name of args.scenarios) {
       const make = scenarios[name];
       if (make === undefined) throw new Error(`unknown scenario ${name}`);
@@ -44,9 +45,9 @@ export async function runChild(variants, scenarios) {
       if (spec.before) await spec.before();
       // The first scenario also warms the process up (JIT, connection): a longer warm-up.
       const warmupMs = name === args.scenarios[0] ? args.warmupMs * 4 : args.warmupMs;
-      const r = await measure(spec.op, { ms: args.ms, warmupMs, batch: spec.batch });
+      const r = await measure(spec.op, { ms: args.ms, warmupMs, batch: spec.batch, serverCpuUs });
       if (spec.after) await spec.after();
-      await send({ type: 'result', scenario: name, opsPerSec: r.opsPerSec, cpuUsPerOp: r.cpuUsPerOp, maxRssMB: process.resourceUsage().maxRSS / 1024 });
+      await send({ type: 'result', scenario: name, ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 });
     }
     await variant.teardown(client);
     await send({ type: 'done', pinned, options: variant.options, version: variant.version });

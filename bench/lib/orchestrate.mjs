@@ -24,7 +24,10 @@ export function runVariant(script, args, limitMs) {
       child.kill('SIGKILL');
     }, limitMs);
     child.on('message', (m) => {
-      if (m.type === 'result') results[m.scenario] = { opsPerSec: m.opsPerSec, cpuUsPerOp: m.cpuUsPerOp, maxRssMB: m.maxRssMB };
+      if (m.type === 'result') {
+        const { type, scenario, ...figures } = m;
+        results[scenario] = figures;
+      }
       else if (m.type === 'done') done = m;
       else if (m.type === 'error') error = m.message;
     });

@@ -10,6 +10,7 @@ export function useBaseline(dir) {
 }
 const lib = (name) => (baseline !== null && /^resty-/.test(name) ? import(`${baseline}/packages/${name}/dist/index.js`) : import(name));
 const Redis = async () => (await lib('resty-redis')).Redis;
+const RedisMultiplexed = async () => (await lib('resty-redis')).RedisMultiplexed;
 const IORedis = async () => (await lib('ioredis')).Redis;
 const Memcached = async () => (await lib('resty-memcached')).Memcached;
 const memjs = async () => (await lib('memjs')).default;
@@ -40,6 +41,22 @@ export const TARGETS = {
     variants: {
       ours: async ({ host, port }) => {
         const r = new (await Redis())();
+        await r.connect(host, port);
+        return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.close() };
+      },
+      ioredis: async ({ host, port }) => {
+        const r = new (await IORedis())({ host, port, lazyConnect: true });
+        await r.connect();
+        return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.disconnect() };
+      },
+    },
+  },
+  // One caller on the multiplexed client: its per-command overhead with nothing to batch.
+  'redis-get-mux': {
+    ops: 20_000,
+    variants: {
+      ours: async ({ host, port }) => {
+        const r = new (await RedisMultiplexed())();
         await r.connect(host, port);
         return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.close() };
       },

@@ -13,6 +13,7 @@ export function svgChart(report, configs) {
       const rounds = roundsWithReference(suite, scenario);
       for (const ours of config.ours) {
         for (const p of config.peers) {
+          if (p.ceiling) continue;
           const variant = p.equalized ?? p.defaults;
           const r = ratio(rounds, ours, variant);
           if (r !== null) rows.push({ label: `${name} · ${scenario} · ${ours} vs ${variant}`, r });

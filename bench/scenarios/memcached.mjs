@@ -4,6 +4,7 @@ import memjs from 'memjs';
 import { Memcached, MemcachedMultiplexed } from 'resty-memcached';
 import { check } from '../lib/measure.mjs';
 import { runChild, versionOf } from '../lib/child.mjs';
+import { rawConnection } from '../lib/raw-exchange.mjs';
 
 const SMALL = 'v'.repeat(100);
 const V16K = 'm'.repeat(16 * 1024);
@@ -54,6 +55,39 @@ const variants = {
         },
         concurrentGet: async (k) => (await m.get(k))?.value,
         close: () => m.close(),
+      };
+    },
+    teardown: (c) => c.close(),
+  },
+  'raw socket': {
+    options: { description: 'the ceiling of a Node client: net.Socket, fixed request bytes, waits for the exact reply bytes, no parsing; scenarios with one connection only' },
+    version: process.version,
+    async setup(server) {
+      const raw = await rawConnection(server);
+      const values = { 'bench-small': SMALL, 'bench-16k': V16K, 'bench-512k': V512K };
+      for (const k of KEYS100) values[k] = SMALL;
+      const block = (k) => `VALUE ${k} 0 ${Buffer.byteLength(values[k])}\r\n${values[k]}\r\n`;
+      // Request and reply bytes per exchange, built once: the loop measures the socket only.
+      const memo = new Map();
+      const exchange = (id, request, reply) => {
+        let e = memo.get(id);
+        if (e === undefined) memo.set(id, (e = { request: Buffer.from(request()), reply: Buffer.from(reply()) }));
+        return raw.exchange(e.request, e.reply);
+      };
+      return {
+        get: async (k) => {
+          await exchange(`get ${k}`, () => `get ${k}\r\n`, () => `${block(k)}END\r\n`);
+          return values[k];
+        },
+        set: async (k, v) => {
+          await exchange(`set ${k} ${v}`, () => `set ${k} 0 0 ${Buffer.byteLength(v)}\r\n${v}\r\n`, () => 'STORED\r\n');
+          return true;
+        },
+        multi: async (ks) => {
+          await exchange(`get ${ks}`, () => `get ${ks.join(' ')}\r\n`, () => `${ks.map(block).join('')}END\r\n`);
+          return ks.map((k) => values[k]);
+        },
+        close: () => raw.close(),
       };
     },
     teardown: (c) => c.close(),
@@ -128,7 +162,7 @@ export const SCENARIOS = {
   'get 16 KiB': { make: serialGet('bench-16k', V16K) },
   'get 512 KiB': { make: serialGet('bench-512k', V512K) },
   [`${CALLERS} callers get`]: {
-    make: (c) => ({
+    make: (c) => c.concurrentGet === undefined ? null : ({
       batch: CALLERS * PER_CALLER,
       op: () =>
         Promise.all(

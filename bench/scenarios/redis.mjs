@@ -5,6 +5,7 @@ import { createClient } from 'redis';
 import { Redis, RedisMultiplexed } from 'resty-redis';
 import { check } from '../lib/measure.mjs';
 import { runChild, versionOf } from '../lib/child.mjs';
+import { rawConnection, respBulk, respCommand } from '../lib/raw-exchange.mjs';
 
 export const KEY = 'bench:v100';
 export const VALUE = 'v'.repeat(100);
@@ -64,6 +65,52 @@ const variants = {
         pipeline: (n, k) => Promise.all(Array.from({ length: n }, () => m.get(k))),
         concurrentGet: (k) => m.get(k),
         close: () => m.close(),
+      };
+    },
+    teardown: (c) => c.close(),
+  },
+  'raw socket': {
+    options: { description: 'the ceiling of a Node client: net.Socket, fixed request bytes, waits for the exact reply bytes, no parsing; serial and pipeline scenarios only' },
+    version: process.version,
+    async setup(server) {
+      const raw = await rawConnection(server);
+      const values = { [KEY]: VALUE, [KEY16K]: VALUE16K, [KEY1M]: VALUE1M };
+      for (const k of MKEYS) values[k] = VALUE;
+      // Request and reply bytes per exchange, built once: the loop measures the socket only.
+      const memo = new Map();
+      const exchange = (id, request, reply) => {
+        let e = memo.get(id);
+        if (e === undefined) memo.set(id, (e = { request: request(), reply: reply() }));
+        return raw.exchange(e.request, e.reply);
+      };
+      const hashFlat = Object.entries(HFIELDS).flat();
+      return {
+        get: async (k) => {
+          await exchange(`GET ${k}`, () => respCommand(['GET', k]), () => respBulk(values[k]));
+          return values[k];
+        },
+        set: async (k, v) => {
+          await exchange(`SET ${k} ${v}`, () => respCommand(['SET', k, v]), () => Buffer.from('+OK\r\n'));
+          return 'OK';
+        },
+        mget: async (ks) => {
+          await exchange(`MGET ${ks}`, () => respCommand(['MGET', ...ks]), () => respBulk(ks.map((k) => values[k])));
+          return ks.map((k) => values[k]);
+        },
+        // A small hash (listpack) replies in insertion order, which seed() fixes.
+        hgetall: async (k) => {
+          await exchange(`HGETALL ${k}`, () => respCommand(['HGETALL', k]), () => respBulk(hashFlat));
+          return HFIELDS;
+        },
+        pipeline: async (n, k) => {
+          await exchange(
+            `pipeline ${n} ${k}`,
+            () => Buffer.concat(Array.from({ length: n }, () => respCommand(['GET', k]))),
+            () => Buffer.concat(Array.from({ length: n }, () => respBulk(values[k]))),
+          );
+          return Array.from({ length: n }, () => values[k]);
+        },
+        close: () => raw.close(),
       };
     },
     teardown: (c) => c.close(),
@@ -148,7 +195,7 @@ function checkAll(replies, n, expected, what) {
 
 const serialGet = (key, value) => (c) => ({ batch: 1, op: async () => check(await c.get(key), value, 'GET') });
 const pipeline = (n) => (c) => ({ batch: n, op: async () => checkAll(await c.pipeline(n, KEY), n, VALUE, `pipeline ${n}`) });
-const concurrent = (callers) => (c) => ({
+const concurrent = (callers) => (c) => c.concurrentGet === undefined ? null : ({
   batch: callers * PER_CALLER,
   op: () =>
     Promise.all(
@@ -167,6 +214,7 @@ export const SCENARIOS = {
   },
   INCR: {
     make: (c) => {
+      if (c.incr === undefined) return null;
       let last = -Infinity;
       return {
         batch: 1,

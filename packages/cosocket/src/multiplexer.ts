@@ -222,11 +222,14 @@ export class Multiplexer<C, R = SendData> {
         const batch = this.outbox;
         this.outbox = this.newBatch();
         this.inflight += batch.count;
+        // The write goes out first (send writes synchronously when the socket can take it);
+        // arming the read meanwhile overlaps with the server's work instead of preceding it.
+        const sent = sock.send(batch.finish());
         if (!this.reading) {
           this.reading = true;
           void this.readLoop(epoch, conn);
         }
-        await sock.send(batch.finish());
+        await sent;
       }
     } catch (error) {
       this.fail(epoch, error);

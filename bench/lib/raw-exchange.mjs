@@ -1,0 +1,58 @@
+// The ceiling of any Node.js client built on net.Socket: write a fixed request, wait until the
+// exact reply bytes are in, compare them. No parsing, no reply objects, no options: one write,
+// the read callbacks, one promise per exchange. A client cannot beat this on a serial round
+// trip, so a target above "raw socket ÷ peer" measured in the same round is out of reach for
+// client work alone. The byte comparison is the reply check (a mismatch voids the run).
+import { once } from 'node:events';
+import { connect } from 'node:net';
+
+export async function rawConnection({ host, port }) {
+  const sock = connect({ host, port, noDelay: true });
+  await once(sock, 'connect');
+  let expected = null;
+  let chunks = [];
+  let received = 0;
+  let settle = null;
+  let fail = null;
+  sock.on('data', (chunk) => {
+    if (expected === null) return fail?.(new Error(`raw socket: ${chunk.length} bytes nobody asked for`));
+    chunks.push(chunk);
+    received += chunk.length;
+    if (received < expected.length) return;
+    const reply = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+    const ok = reply.equals(expected);
+    const done = settle;
+    const failed = fail;
+    expected = null;
+    chunks = [];
+    received = 0;
+    if (ok) done();
+    else failed(new Error(`benchmark reply mismatch in raw socket: got ${JSON.stringify(reply.toString('latin1', 0, 80))}`));
+  });
+  sock.on('error', (error) => fail?.(error));
+  return {
+    /** Sends `request` and resolves once exactly `reply` came back (rejects on any difference). */
+    exchange(request, reply) {
+      return new Promise((resolve, reject) => {
+        expected = reply;
+        settle = resolve;
+        fail = reject;
+        sock.write(request);
+      });
+    },
+    close: () => sock.destroy(),
+  };
+}
+
+/** The RESP2 bytes of a command (request side). */
+export function respCommand(args) {
+  let out = `*${args.length}\r\n`;
+  for (const a of args) out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+  return Buffer.from(out);
+}
+
+/** The RESP2 bytes of a bulk string, or of an array of bulk strings. */
+export function respBulk(value) {
+  if (Array.isArray(value)) return Buffer.concat([Buffer.from(`*${value.length}\r\n`), ...value.map(respBulk)]);
+  return Buffer.from(`$${Buffer.byteLength(value)}\r\n${value}\r\n`);
+}
