@@ -30,43 +30,28 @@ function check(actual, expected, what) {
   if (a !== expected) throw new Error(`reply mismatch in ${what}: got ${String(a).slice(0, 80)}`);
 }
 
+/** Serial GET of the 100-byte value with one of our Redis clients (`Redis` or `RedisMultiplexed`). */
+const restyRedisGet = (Client) => async ({ host, port }) => {
+  const r = new (await Client())();
+  await r.connect(host, port);
+  return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.close() };
+};
+
+const ioredisGet = async ({ host, port }) => {
+  const r = new (await IORedis())({ host, port, lazyConnect: true });
+  await r.connect();
+  return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.disconnect() };
+};
+
 /**
  * target -> { ops: operations per measured run, unit: how many "ops" one call is,
  *             variants: { name -> async (server) -> { op, close } } }.
  * `ours` is always the first variant.
  */
 export const TARGETS = {
-  'redis-get': {
-    ops: 20_000,
-    variants: {
-      ours: async ({ host, port }) => {
-        const r = new (await Redis())();
-        await r.connect(host, port);
-        return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.close() };
-      },
-      ioredis: async ({ host, port }) => {
-        const r = new (await IORedis())({ host, port, lazyConnect: true });
-        await r.connect();
-        return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.disconnect() };
-      },
-    },
-  },
+  'redis-get': { ops: 20_000, variants: { ours: restyRedisGet(Redis), ioredis: ioredisGet } },
   // One caller on the multiplexed client: its per-command overhead with nothing to batch.
-  'redis-get-mux': {
-    ops: 20_000,
-    variants: {
-      ours: async ({ host, port }) => {
-        const r = new (await RedisMultiplexed())();
-        await r.connect(host, port);
-        return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.close() };
-      },
-      ioredis: async ({ host, port }) => {
-        const r = new (await IORedis())({ host, port, lazyConnect: true });
-        await r.connect();
-        return { op: async () => check(await r.get(REDIS_KEY), VALUE, 'GET'), close: () => r.disconnect() };
-      },
-    },
-  },
+  'redis-get-mux': { ops: 20_000, variants: { ours: restyRedisGet(RedisMultiplexed), ioredis: ioredisGet } },
   'redis-set': {
     ops: 20_000,
     variants: {

@@ -10,6 +10,7 @@ import { CosocketError } from 'cosocket';
 import { MemcachedProtocolError } from '../errors.js';
 import { parseCounter, parseStatLine, parseValueHeader, quote, unexpectedLine, type ValueHeader } from './parse.js';
 import { LineTooLong, type ReplyReader } from './reply-reader.js';
+import { scanValueBlock } from './value-block.js';
 
 /** Limits and output choices for reading replies. */
 export interface ReadOptions {
@@ -137,24 +138,38 @@ export async function readMultiValues(
   opts: ReadOptions,
 ): Promise<Record<string, MemcachedEntry<string | Buffer> | MemcachedCasEntry<string | Buffer>>> {
   const out: Record<string, MemcachedEntry<string | Buffer> | MemcachedCasEntry<string | Buffer>> = {};
+  const withCas = command === 'gets';
   let midReply = false;
   for (;;) {
     // No await while the reply is buffered: this loop runs once per value.
+    const block = scanValueBlock(r.buffer, r.offset, withCas, opts.maxValueSize, opts.maxLineLength);
+    if (block !== null && asked.has(block.key)) {
+      const buf = r.buffer;
+      r.consume(block.dataEnd + 2);
+      midReply = true;
+      const value = opts.returnBuffers ? buf.subarray(block.dataStart, block.dataEnd) : buf.toString('utf8', block.dataStart, block.dataEnd);
+      put(out, decode(block.key), block.cas === undefined ? { value, flags: block.flags } : { value, flags: block.flags, cas: block.cas });
+      continue;
+    }
+    // Not a plain, complete block: the general reader, which also words every error.
     let line = nextLine(r, command, opts, midReply);
     if (typeof line !== 'string') line = await line;
     if (line === 'END') return out;
     if (!line.startsWith('VALUE ')) throw unexpectedLine(line, command);
     midReply = true;
-    const header = parseValueHeader(line, command === 'gets', opts.maxValueSize, command);
+    const header = parseValueHeader(line, withCas, opts.maxValueSize, command);
     if (!asked.has(header.key)) throw wrongKey(header.key, command);
     let data = nextBlock(r, header, CRLF_BYTES, command);
     if (data instanceof Promise) data = await data;
-    const key = decode(header.key);
-    const value = entry(data, header, opts);
-    // A plain object keyed by user data: '__proto__' must become an own property.
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
+    put(out, decode(header.key), entry(data, header, opts));
   }
+}
+
+/** Stores a multi-get entry under the caller's key. */
+function put<V>(out: Record<string, V>, key: string, value: V): void {
+  // A plain object keyed by user data: '__proto__' must become an own property.
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /**
@@ -194,8 +209,7 @@ export async function readStats(r: ReplyReader, opts: ReadOptions): Promise<Reco
     if (!line.startsWith('STAT ') && !line.startsWith('ITEM ')) throw unexpectedLine(line, 'stats');
     midReply = true;
     const [name, value] = parseStatLine(line, 'stats');
-    if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-    else out[name] = value;
+    put(out, name, value);
   }
 }
 

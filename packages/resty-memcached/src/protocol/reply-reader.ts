@@ -38,6 +38,23 @@ export class ReplyReader {
     return this.buf.length - this.pos;
   }
 
+  /**
+   * The buffered bytes; unread data starts at `offset`. For a parser that takes a whole item
+   * straight from the buffer and then calls `consume`.
+   */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  /** Marks the buffer up to `end` (an index into `buffer`, at most its length) as read. */
+  consume(end: number): void {
+    this.pos = end;
+  }
+
   /** Drops the buffer (new connection, or the old one was closed). */
   clear(): void {
     this.buf = EMPTY;
