@@ -69,6 +69,12 @@ function suiteTable(name, suite, config) {
   return out.join('\n');
 }
 
+/** Suites that ran a different number of rounds than the method's (the cosocket suite). */
+function roundsNote(report) {
+  const other = Object.entries(report.suites).filter(([, s]) => s.rounds !== undefined && s.rounds !== report.method.rounds);
+  return other.length === 0 ? 'every suite' : `${other.map(([n, s]) => `${n}: ${s.rounds}`).join(', ')}, short rounds`;
+}
+
 export function markdown(report, configs) {
   const e = report.environment;
   const m = report.method;
@@ -80,7 +86,7 @@ export function markdown(report, configs) {
     `Load average at start: ${e.loadAverageAtStart.map((x) => x.toFixed(2)).join(', ')} (other work was running on this machine; ratios are taken within each round).`,
     '',
     `Method: each client variant runs in its own process (${m.pinned ? 'client pinned to CPU 0, servers and peers to CPU 1 with taskset' : 'not pinned: taskset unavailable'}); ` +
-      `${m.rounds} rounds with the variants' order rotated each round (A B C, C A B, B C A, ...); per scenario ${m.warmupMs} ms of warm-up (discarded) then ${m.ms} ms measured; ` +
+      `${m.rounds} rounds (${roundsNote(report)}) with the variants' order rotated each round (A B C, C A B, B C A, ...); per scenario ${m.warmupMs} ms of warm-up (discarded) then ${m.ms} ms measured; ` +
       'every reply checked (a mismatch voids the run); ratios are ours ÷ peer within a round, reported as the median with min–max over rounds. ' +
       'CPU µs/op is the client process\'s user+system CPU (process.cpuUsage) per operation; peak RSS is the client process\'s maxRSS after the scenario (cumulative within the process). ' +
       'Server busy is the server process\'s CPU time (/proc/<pid>/stat, all threads) over the measured period ÷ its length: 100% = its one core saturated. ' +
