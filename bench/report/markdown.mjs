@@ -27,7 +27,7 @@ export function headline(report) {
 function suiteTable(name, suite, config) {
   const out = [`## ${name}`, ''];
   const peerCols = config.peers.flatMap((p) => [
-    ...(p.ceiling ? [{ label: `vs ${p.name} (ceiling)`, variant: p.defaults }] : []),
+    ...(p.ceiling ? [{ label: `vs ${p.name}`, variant: p.defaults }] : []),
     ...(p.defaults && !p.ceiling ? [{ label: `vs ${p.name} (defaults)`, variant: p.defaults }] : []),
     ...(p.equalized ? [{ label: `vs ${p.name} (equalized)`, variant: p.equalized }] : []),
   ]);
@@ -90,7 +90,7 @@ export function markdown(report, configs) {
       'every reply checked (a mismatch voids the run); ratios are ours ÷ peer within a round, reported as the median with min–max over rounds. ' +
       'CPU µs/op is the client process\'s user+system CPU (process.cpuUsage) per operation; peak RSS is the client process\'s maxRSS after the scenario (cumulative within the process). ' +
       'Server busy is the server process\'s CPU time (/proc/<pid>/stat, all threads) over the measured period ÷ its length: 100% = its one core saturated. ' +
-      '"raw socket" is not a client but the ceiling of one: a net.Socket that writes fixed request bytes and waits for the exact reply bytes (bench/lib/raw-exchange.mjs); a ratio to a peer above "raw socket ÷ peer" cannot come from client work.',
+      '"raw socket" is not a client but the ceiling of one: a net.Socket that writes fixed request bytes and waits for the exact reply bytes (bench/lib/raw-exchange.mjs); for the small serial exchanges of the targets, a ratio to a peer above "raw socket ÷ peer" cannot come from client work (on replies of 16 KiB and more it has measured below the clients, see bench/README.md).',
     '',
     '## Targets',
     '',

@@ -4,7 +4,7 @@ import memjs from 'memjs';
 import { Memcached, MemcachedMultiplexed } from 'resty-memcached';
 import { check } from '../lib/measure.mjs';
 import { runChild, versionOf } from '../lib/child.mjs';
-import { rawConnection } from '../lib/raw-exchange.mjs';
+import { memoizedExchange, rawConnection } from '../lib/raw-exchange.mjs';
 
 const SMALL = 'v'.repeat(100);
 const V16K = 'm'.repeat(16 * 1024);
@@ -67,13 +67,7 @@ const variants = {
       const values = { 'bench-small': SMALL, 'bench-16k': V16K, 'bench-512k': V512K };
       for (const k of KEYS100) values[k] = SMALL;
       const block = (k) => `VALUE ${k} 0 ${Buffer.byteLength(values[k])}\r\n${values[k]}\r\n`;
-      // Request and reply bytes per exchange, built once: the loop measures the socket only.
-      const memo = new Map();
-      const exchange = (id, request, reply) => {
-        let e = memo.get(id);
-        if (e === undefined) memo.set(id, (e = { request: Buffer.from(request()), reply: Buffer.from(reply()) }));
-        return raw.exchange(e.request, e.reply);
-      };
+      const exchange = memoizedExchange(raw);
       return {
         get: async (k) => {
           await exchange(`get ${k}`, () => `get ${k}\r\n`, () => `${block(k)}END\r\n`);

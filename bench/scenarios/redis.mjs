@@ -5,7 +5,7 @@ import { createClient } from 'redis';
 import { Redis, RedisMultiplexed } from 'resty-redis';
 import { check } from '../lib/measure.mjs';
 import { runChild, versionOf } from '../lib/child.mjs';
-import { rawConnection, respBulk, respCommand } from '../lib/raw-exchange.mjs';
+import { memoizedExchange, rawConnection, respBulk, respCommand } from '../lib/raw-exchange.mjs';
 
 export const KEY = 'bench:v100';
 export const VALUE = 'v'.repeat(100);
@@ -76,13 +76,7 @@ const variants = {
       const raw = await rawConnection(server);
       const values = { [KEY]: VALUE, [KEY16K]: VALUE16K, [KEY1M]: VALUE1M };
       for (const k of MKEYS) values[k] = VALUE;
-      // Request and reply bytes per exchange, built once: the loop measures the socket only.
-      const memo = new Map();
-      const exchange = (id, request, reply) => {
-        let e = memo.get(id);
-        if (e === undefined) memo.set(id, (e = { request: request(), reply: reply() }));
-        return raw.exchange(e.request, e.reply);
-      };
+      const exchange = memoizedExchange(raw);
       const hashFlat = Object.entries(HFIELDS).flat();
       return {
         get: async (k) => {
