@@ -165,7 +165,7 @@ export async function readMultiValues(
   }
 }
 
-/** Stores a multi-get entry under the caller's key. */
+/** Stores a value in a reply map (multi-get entries, stats) under a key that came from outside. */
 function put<V>(out: Record<string, V>, key: string, value: V): void {
   // A plain object keyed by user data: '__proto__' must become an own property.
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
