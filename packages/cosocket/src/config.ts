@@ -18,7 +18,11 @@ export interface CosocketConfig {
   poolSize: number;
   /** lua_socket_keepalive_timeout: idle time before a pooled connection is closed (0 = none). */
   keepaliveTimeout: number;
-  /** lua_socket_log_errors: whether transport errors are passed to `logger`. */
+  /**
+   * lua_socket_log_errors: whether transport errors are passed to `logger`. Off by default
+   * (nginx has it on): the error reaches the caller anyway, and a library should not print
+   * what the application already handles.
+   */
   logErrors: boolean;
   /** Where logged transport errors go (beyond OpenResty: replaceable). */
   logger: Logger;
@@ -37,7 +41,7 @@ export const DEFAULTS: Readonly<CosocketConfig> = Object.freeze({
   bufferSize: 4096,
   poolSize: 30,
   keepaliveTimeout: 60_000,
-  logErrors: true,
+  logErrors: false,
   logger: defaultLogger,
   sslTrustedCertificate: undefined,
 });

@@ -176,24 +176,32 @@ export function spawn<A extends unknown[], T>(fn: (...args: A) => T | Promise<T>
   return thread;
 }
 
+/** The value type of each light thread in a tuple, like `Awaited` is for `Promise.all`. */
+export type ThreadValues<Threads extends readonly LightThread<unknown>[]> = {
+  -readonly [K in keyof Threads]: Threads[K] extends LightThread<infer V> ? V : never;
+};
+
 /** Settles with the first of `threads` to finish: its value, or its error thrown. */
-export async function wait<T>(...threads: LightThread<T>[]): Promise<T> {
+export async function wait<const Threads extends readonly LightThread<unknown>[]>(...threads: Threads): Promise<ThreadValues<Threads>[number]> {
   if (threads.length === 0) throw new TypeError('wait() needs at least one light thread');
   // Wrapped in an object: a LightThread is thenable, so returning it bare would await it.
   const winner = await Promise.race(threads.map((t) => t.settled.then(() => ({ t }))));
-  return collect(winner.t);
+  return collect(winner.t) as Promise<ThreadValues<Threads>[number]>;
 }
 
-/** Waits for every thread; resolves with their values, or throws the first error by position. */
-export async function waitAll<T>(...threads: LightThread<T>[]): Promise<T[]> {
+/**
+ * Waits for every thread; resolves with their values, typed per position like `Promise.all`,
+ * or throws the first error by position.
+ */
+export async function waitAll<const Threads extends readonly LightThread<unknown>[]>(...threads: Threads): Promise<ThreadValues<Threads>> {
   const outcomes = await Promise.all(threads.map((t) => t.settled));
   for (const t of threads) if (t.status !== 'killed') t.status = 'dead';
-  const values: T[] = [];
+  const values: unknown[] = [];
   for (const outcome of outcomes) {
     if (!outcome.ok) throw outcome.error;
     values.push(outcome.value);
   }
-  return values;
+  return values as ThreadValues<Threads>;
 }
 
 /** Stops a thread that has not finished: true; false when it already ended. */

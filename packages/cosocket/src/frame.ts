@@ -1,4 +1,4 @@
-import { CosocketError } from './errors.js';
+import { ProtocolError } from './errors.js';
 
 /**
  * Length-prefixed framing (`receiveFrame`): read a fixed header, take the length from it,
@@ -37,8 +37,12 @@ export interface FrameSource {
   forceClose(reason: string): void;
 }
 
-/** A frame whose announced length is negative, smaller than its header or above `maxSize`; the socket was closed. */
-export class FrameError extends CosocketError {
+/**
+ * A frame whose announced length is negative, smaller than its header or above `maxSize`: the
+ * peer broke the framing, so this is a protocol error (code `bad frame length`), not a
+ * transport one. The socket was closed.
+ */
+export class FrameError extends ProtocolError {
   /** Always `'FrameError'`. */
   override name = 'FrameError';
 }

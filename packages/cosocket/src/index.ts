@@ -6,7 +6,7 @@
  * @module cosocket
  */
 export { configure, type CosocketConfig, type Logger } from './config.js';
-export { CosocketError } from './errors.js';
+export { CosocketError, OperationError, ProtocolError, keepsConnection, locateError } from './errors.js';
 export { tcp, TcpSocket, type TcpOptions, type SslHandshakeOptions, type UntilReader } from './socket.js';
 export type { ConnectOptions } from './args.js';
 export type { SendData } from './send-data.js';
@@ -37,4 +37,5 @@ export {
   type ThreadStatus,
   type TimerHandle,
   type Releasable,
+  type ThreadValues,
 } from './context.js';

@@ -144,7 +144,7 @@ function enqueue(pool: Pool, waitMs: number): Promise<Grant> {
         if (index !== -1) pool.waiters.splice(index, 1);
         publish('wait timeout', pool.key);
         dropIfEmpty(pool);
-        fail(new CosocketError('timeout', { message: `timeout (queued connect to pool "${pool.key}" timed out)` }));
+        fail(new CosocketError('timeout', { message: `timeout: queued connect to pool "${pool.key}" timed out` }));
       }, waitMs),
     };
     pool.waiters.push(waiter);

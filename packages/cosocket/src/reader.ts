@@ -47,6 +47,22 @@ export class Reader {
     return chunk === undefined ? EMPTY : chunk.subarray(this.offset);
   }
 
+  /**
+   * Everything buffered as one Buffer, without consuming it: a zero-copy view when it sits in
+   * one chunk, else the chunks are joined once (and kept joined, so asking again is free).
+   */
+  contiguous(): Buffer {
+    const first = this.chunks[this.head];
+    if (first === undefined) return EMPTY;
+    if (first.length - this.offset === this.total) return first.subarray(this.offset);
+    const joined = this.take(this.total);
+    this.chunks = [joined];
+    this.head = 0;
+    this.offset = 0;
+    this.total = joined.length;
+    return joined;
+  }
+
   /** The byte at position `i` from the front, without consuming it. */
   peek(i: number): number {
     let idx = this.head;

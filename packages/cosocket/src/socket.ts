@@ -10,9 +10,9 @@ import {
   type ConnectOptions,
 } from './args.js';
 import { checkTimeout, config, logError } from './config.js';
-import { handshake, openStream, SslSession } from './connector.js';
+import { handshake, openStream, SslSession, type Target } from './connector.js';
 import { currentContext, registerSocket, unregisterSocket, type RequestContext, type ScopedSocket } from './context.js';
-import { CosocketError } from './errors.js';
+import { CosocketError, locateError } from './errors.js';
 import { acquire, noteCreated, put, release } from './pool.js';
 import { stripCR } from './reader.js';
 import { serializeSendData, type SendData } from './send-data.js';
@@ -42,6 +42,14 @@ export interface SslHandshakeOptions {
 export type UntilReader<T> = (size?: number) => Promise<T | null>;
 
 const EMPTY = Buffer.alloc(0);
+/** `closedWhy` of a socket that was never connected. */
+const NOT_CONNECTED = 'not connected';
+/** `closedWhy` after `setKeepalive` handed the connection to the pool. */
+const IN_POOL = 'the connection went back to the pool with setKeepalive';
+
+function addressOf(target: Target): string {
+  return 'path' in target ? `unix:${target.path}` : `${target.host}:${target.port}`;
+}
 
 /** Creates an unconnected cosocket (`ngx.socket.tcp()`). */
 export function tcp(options?: { encoding?: undefined }): TcpSocket<Buffer>;
@@ -73,6 +81,13 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
   /** The receiveUntil matcher that read last, whose withheld bytes go back on the next read. */
   private lastMatcher: UntilMatcher | null = null;
   private session: SslSession | undefined;
+  /** `host:port` or `unix:/path` of the last connect; names the peer in every error. */
+  private address: string | undefined;
+  /**
+   * Why the connection is gone, for the message of a later operation's `closed`: never
+   * connected, given to the pool, or the reason of a `forceClose` (`after a read timeout`, ...).
+   */
+  private closedWhy: string | null = NOT_CONNECTED;
 
   constructor(private readonly encoding?: BufferEncoding) {}
 
@@ -97,7 +112,16 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
    * pool when one is idle, else opens one (host names go through `dns.lookup`).
    */
   async connect(host: string, port?: number | string | ConnectOptions, options?: ConnectOptions): Promise<void> {
+    try {
+      await this.open(host, port, options);
+    } catch (error) {
+      throw locateError(error, this.address, 'connect');
+    }
+  }
+
+  private async open(host: string, port: number | string | ConnectOptions | undefined, options: ConnectOptions | undefined): Promise<void> {
     const { target, key, options: opts } = parseConnectArgs(host, port, options);
+    this.address = addressOf(target);
     const here = currentContext();
     if (this.owner !== undefined && this.owner !== here) throw new CosocketError('bad request');
     this.checkBusy(true, true);
@@ -132,6 +156,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
 
   private adopt(transport: Transport, reused: number, key: string, counted: boolean): void {
     this.transport = transport;
+    this.closedWhy = null;
     this.reused = reused;
     this.poolKey = key;
     this.counted = counted;
@@ -143,8 +168,16 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
    * Verifies the certificate unless `verify: false`.
    */
   async sslHandshake(options: SslHandshakeOptions = {}): Promise<SslSession> {
+    try {
+      return await this.handshake(options);
+    } catch (error) {
+      throw locateError(error, this.address, 'sslhandshake');
+    }
+  }
+
+  private async handshake(options: SslHandshakeOptions): Promise<SslSession> {
     const t = this.transport;
-    if (t === null || this.readClosed || this.writeClosed) throw new CosocketError('closed');
+    if (t === null || this.readClosed || this.writeClosed) throw this.closedError();
     this.checkOwner();
     this.checkBusy(true, true);
     if (t.tls) return options.session ?? this.session ?? new SslSession();
@@ -176,20 +209,19 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
 
   /** Sends data in one write; resolves the byte count once it is all handed to the kernel. */
   async send(data: SendData): Promise<number> {
-    if (this.connecting) throw new CosocketError('socket busy connecting');
+    if (this.connecting) throw this.located(new CosocketError('socket busy connecting'), 'send');
     const t = this.transport;
     if (t === null || this.writeClosed) {
       logError('attempt to send data on a closed socket');
-      throw new CosocketError('closed');
+      throw this.located(this.closedError(), 'send');
     }
-    this.checkOwner();
-    if (this.connecting) throw new CosocketError('socket busy connecting');
-    if (this.writing) throw new CosocketError('socket busy writing');
+    this.checkOwner('send');
+    if (this.writing) throw this.located(new CosocketError('socket busy writing'), 'send');
     const { pieces, bytes } = serializeSendData(data);
     if (bytes === 0) return 0;
     if (t.destroyed) {
       this.writeClosed = true;
-      throw new CosocketError(t.failure?.code ?? 'closed');
+      throw this.located(new CosocketError(t.failure?.code ?? 'closed'), 'send');
     }
     this.writing = true;
     try {
@@ -198,8 +230,8 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     } catch (error) {
       // Any send failure, timeout included, closes the write half only (cosocket.md §2.3).
       this.writeClosed = true;
-      logError(`cosocket send to ${this.poolKey} failed: ${(error as CosocketError).code}`, error);
-      throw error;
+      logError(`cosocket send to ${this.address} failed: ${(error as CosocketError).code}`, error);
+      throw locateError(error, this.address, 'send');
     } finally {
       this.writing = false;
     }
@@ -207,7 +239,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
 
   /** `receive()` one line; `receive('*a')` everything until EOF; `receive(n)` exactly n bytes. */
   async receive(pattern?: number | '*l' | '*a' | string): Promise<T> {
-    const t = this.startRead();
+    const t = this.startRead('receive');
     const mode = parseReceivePattern(pattern);
     if (mode.kind === 'bytes' && mode.n === 0) return this.out(EMPTY);
     this.beginRead(t, null);
@@ -215,17 +247,17 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     try {
       switch (mode.kind) {
         case 'bytes':
-          while (reader.length < mode.n) await this.fill(t, () => reader.takeAll());
+          while (reader.length < mode.n) await this.fill(t, () => reader.takeAll(), 'receive');
           return this.out(reader.take(mode.n));
         case 'line':
           for (;;) {
             const line = reader.takeLine();
             if (line !== null) return this.out(line);
-            await this.fill(t, () => stripCR(reader.takeAll()));
+            await this.fill(t, () => stripCR(reader.takeAll()), 'receive');
           }
         case 'all':
           // EOF ends `*a` successfully, and stays sticky: a later `*a` returns '' again.
-          while (!t.eof) await this.fill(t, () => reader.takeAll());
+          while (!t.eof) await this.fill(t, () => reader.takeAll(), 'receive');
           return this.out(reader.takeAll());
       }
     } finally {
@@ -235,15 +267,83 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
 
   /** Whatever is available, 1..max bytes; waits only when nothing is buffered. */
   async receiveAny(max: number): Promise<T> {
-    const t = this.startRead();
+    const t = this.startRead('receiveany');
     const limit = parseMax(max);
     this.beginRead(t, null);
     try {
-      while (t.reader.length === 0) await this.fill(t, () => EMPTY);
+      while (t.reader.length === 0) await this.fill(t, () => EMPTY, 'receiveany');
       return this.out(t.reader.take(Math.min(limit, t.reader.front().length)));
     } finally {
       this.endRead(t);
     }
+  }
+
+  // ------------------------------------------------------------------ pull reads
+  // Beyond OpenResty: a protocol reader takes what is already buffered without an await per
+  // piece, and awaits only when it needs more (`receiveMore`). Same buffer, same busy rules
+  // as `receive`; each call is a whole read operation.
+
+  /**
+   * Everything buffered, as one Buffer, without consuming it (a zero-copy view when it arrived
+   * in one chunk). Consume what was parsed with `skip(n)`.
+   */
+  peek(): Buffer {
+    const t = this.syncRead('peek');
+    const bytes = t.reader.contiguous();
+    t.endRead();
+    return bytes;
+  }
+
+  /** Consumes `n` buffered bytes (at most what `peek()` returned). */
+  skip(n: number): void {
+    const t = this.syncRead('skip');
+    if (!Number.isInteger(n) || n < 0 || n > t.reader.length) {
+      t.endRead();
+      throw new RangeError(`bad skip count: ${n} (${t.reader.length} bytes buffered)`);
+    }
+    t.reader.skip(n);
+    t.endRead();
+  }
+
+  /** The next line if one is buffered (the rules of `receive()`), else null. Never waits. */
+  tryLine(): T | null {
+    const t = this.syncRead('tryLine');
+    const line = t.reader.takeLine();
+    t.endRead();
+    return line === null ? null : this.out(line);
+  }
+
+  /** Exactly `n` bytes if they are buffered, else null. Never waits. */
+  tryBytes(n: number): T | null {
+    const t = this.syncRead('tryBytes');
+    const ready = t.reader.length >= n ? t.reader.take(n) : null;
+    t.endRead();
+    return ready === null ? null : this.out(ready);
+  }
+
+  /**
+   * Waits until more bytes than now are buffered (read timeout as for `receive`), consuming
+   * nothing; resolves the number of bytes buffered. EOF or a stream error throws like
+   * `receive` (the read half is closed), with the buffered bytes as `partial`.
+   */
+  async receiveMore(): Promise<number> {
+    const t = this.startRead('receive');
+    this.beginRead(t, null);
+    try {
+      const before = t.reader.length;
+      while (t.reader.length === before) await this.fill(t, () => t.reader.contiguous(), 'receive');
+      return t.reader.length;
+    } finally {
+      this.endRead(t);
+    }
+  }
+
+  /** Starts a synchronous read: the checks of `receive`, and the bytes count as read by us. */
+  private syncRead(operation: string): Transport {
+    const t = this.startRead(operation);
+    this.beginRead(t, null);
+    this.reading = false;
+    return t;
   }
 
   /**
@@ -255,7 +355,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     const parsed = parseUntilPattern(pattern, options);
     const matcher = new UntilMatcher(parsed.pattern, parsed.inclusive);
     return async (size?: number): Promise<T | null> => {
-      const t = this.startRead();
+      const t = this.startRead('receiveuntil');
       const limit = parseUntilSize(size);
       this.beginRead(t, matcher);
       try {
@@ -267,7 +367,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
         for (;;) {
           const chunk = matcher.run(t.reader);
           if (chunk !== undefined) return this.out(chunk);
-          await this.fill(t, () => matcher.released());
+          await this.fill(t, () => matcher.released(), 'receiveuntil');
         }
       } finally {
         this.endRead(t);
@@ -277,11 +377,19 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
 
   /** Puts the connection back into its pool; the object may `connect` again afterwards. */
   async setKeepalive(timeoutMs?: number, poolSize?: number): Promise<void> {
+    try {
+      this.keepalive(timeoutMs, poolSize);
+    } catch (error) {
+      throw locateError(error, this.address, 'setkeepalive');
+    }
+  }
+
+  private keepalive(timeoutMs: number | undefined, poolSize: number | undefined): void {
     checkTimeout(timeoutMs, 'keepalive timeout');
     if (poolSize !== undefined) checkPoolSize(poolSize);
     if (this.connecting) throw new CosocketError('socket busy connecting');
     const t = this.transport;
-    if (t === null || this.readClosed || this.writeClosed || t.destroyed) throw new CosocketError('closed');
+    if (t === null || this.readClosed || this.writeClosed || t.destroyed) throw this.closedError();
     this.checkOwner();
     this.checkBusy(true, true);
     const pending = t.pendingUnsolicited;
@@ -291,6 +399,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
       throw new CosocketError('connection in dubious state');
     }
     this.transport = null;
+    this.closedWhy = IN_POOL;
     unregisterSocket(this.owner, this);
     put(this.poolKey, t, this.reused, this.counted, timeoutMs ?? config.keepaliveTimeout, poolSize);
   }
@@ -314,17 +423,21 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
 
   /** 0 for a fresh connection, k for one that came from the pool for the k-th time. */
   getReusedTimes(): number {
-    if (this.transport === null) throw new CosocketError('closed');
+    if (this.transport === null) throw locateError(this.closedError(), this.address, 'getreusedtimes');
     return this.reused;
   }
 
   /** Closes the connection (it does not go to the pool); the object may `connect` again. */
   async close(): Promise<void> {
-    if (this.connecting) throw new CosocketError('socket busy connecting');
-    if (this.transport === null || (this.readClosed && this.writeClosed)) throw new CosocketError('closed');
-    this.checkOwner();
-    this.checkBusy(true, true);
-    this.finalize('closed');
+    try {
+      if (this.connecting) throw new CosocketError('socket busy connecting');
+      if (this.transport === null || (this.readClosed && this.writeClosed)) throw this.closedError();
+      this.checkOwner();
+      this.checkBusy(true, true);
+      this.finalize('closed');
+    } catch (error) {
+      throw locateError(error, this.address, 'close');
+    }
   }
 
   /** ScopedSocket: closes without pooling, even while an operation is pending. */
@@ -340,14 +453,26 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     const t = this.transport;
     if (t === null) return;
     this.transport = null;
+    this.closedWhy = reason === 'closed' ? null : reason;
     this.readClosed = this.writeClosed = true;
     t.destroy();
     if (this.counted) release(this.poolKey, reason);
     unregisterSocket(this.owner, this);
   }
 
-  private checkOwner(): void {
-    if (this.owner !== undefined && this.owner !== currentContext()) throw new CosocketError('bad request');
+  /** `closed`, with why when that helps: never connected, pooled, or the forceClose reason. */
+  private closedError(): CosocketError {
+    const why = this.closedWhy;
+    if (why === NOT_CONNECTED) return new CosocketError('closed', { message: 'not connected: call connect() first' });
+    return new CosocketError('closed', why === null ? {} : { message: `closed (${why})` });
+  }
+
+  private checkOwner(operation?: string): void {
+    if (this.owner !== undefined && this.owner !== currentContext()) throw this.located(new CosocketError('bad request'), operation);
+  }
+
+  private located<E>(error: E, operation: string | undefined): E {
+    return locateError(error, this.address, operation) as E;
   }
 
   private checkBusy(reading: boolean, writing: boolean): void {
@@ -356,13 +481,13 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     if (writing && this.writing) throw new CosocketError('socket busy writing');
   }
 
-  private startRead(): Transport {
+  private startRead(operation: string): Transport {
     // While connecting there is no transport yet; say busy rather than closed.
-    if (this.connecting) throw new CosocketError('socket busy connecting');
+    if (this.connecting) throw this.located(new CosocketError('socket busy connecting'), operation);
     const t = this.transport;
-    if (t === null || this.readClosed) throw new CosocketError('closed');
-    this.checkOwner();
-    this.checkBusy(true, false);
+    if (t === null || this.readClosed) throw this.located(this.closedError(), operation);
+    this.checkOwner(operation);
+    if (this.reading) throw this.located(new CosocketError('socket busy reading'), operation);
     return t;
   }
 
@@ -388,17 +513,17 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
    * Waits for more bytes. EOF and stream errors close the read half and throw with the data
    * read so far; a timeout throws too but leaves the socket usable (the only non-fatal error).
    */
-  private async fill(t: Transport, partial: () => Buffer): Promise<void> {
+  private async fill(t: Transport, partial: () => Buffer, operation: string): Promise<void> {
     if (t.failure !== null || t.eof || t.destroyed) {
       this.readClosed = true;
       const code = t.failure?.code ?? 'closed';
-      throw new CosocketError(code, { partial: this.out(partial()), cause: t.failure ?? undefined });
+      throw new CosocketError(code, { partial: this.out(partial()), cause: t.failure ?? undefined, address: this.address, command: operation });
     }
     try {
       await t.waitForData(this.readMs || config.readTimeout);
     } catch (error) {
-      logError(`cosocket read from ${this.poolKey} timed out`);
-      throw new CosocketError('timeout', { partial: this.out(partial()), cause: error });
+      logError(`cosocket read from ${this.address} timed out`);
+      throw new CosocketError('timeout', { partial: this.out(partial()), cause: error, address: this.address, command: operation });
     }
   }
 

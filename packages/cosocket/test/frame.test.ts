@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../../test/support/scripted-server.js';
-import { configure, CosocketError, FrameError, receiveFrame, tcp, type FrameSpec, type TcpSocket } from '../src/index.js';
+import { configure, CosocketError, FrameError, ProtocolError, receiveFrame, tcp, type FrameSpec, type TcpSocket } from '../src/index.js';
 import { failure } from './helpers.js';
 
 /**
@@ -136,7 +136,9 @@ describe('receiveFrame: bad lengths fail at once and close the socket', () => {
     h.writeInt32LE(-1, 0);
     const { sock, conn } = await peerSends(Buffer.concat([h, Buffer.from('junk')]));
     const error = await failure(receiveFrame(sock, { headerSize: 16, maxSize: 1024 }), FrameError);
-    expect(error).toBeInstanceOf(CosocketError);
+    // A bad length is the peer breaking the framing: a protocol error, not a transport one.
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error).not.toBeInstanceOf(CosocketError);
     expect(error.code).toBe('bad frame length');
     expect(error.message).toMatch(/negative frame length -1/);
     await expectClosedAfter(sock, conn());

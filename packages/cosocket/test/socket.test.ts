@@ -314,13 +314,16 @@ describe('busy rules', () => {
 });
 
 describe('logging', () => {
-  it('routes transport errors to the configured logger, and can be turned off', async () => {
+  it('is off by default; logErrors: true routes transport errors to the configured logger', async () => {
     const lines: string[] = [];
     configure({ logger: (m) => lines.push(m) });
     const server = await serve(() => undefined);
     const sock = tcp();
     sock.setTimeout(30);
     await sock.connect(server.host, server.port);
+    await failure(sock.receive());
+    expect(lines).toEqual([]);
+    configure({ logErrors: true });
     await failure(sock.receive());
     expect(lines.some((l) => l.includes('timed out'))).toBe(true);
     configure({ logErrors: false });
