@@ -48,13 +48,15 @@ export async function runChild(variants, scenarios) {
       const spec = await make(client, args.server);
       if (spec === null) continue;
       if (spec.before) await spec.before();
-      const r = args.ops ? await measureCount(spec.op, { ops: args.ops, batch: spec.batch, around: args.profileFile ? cpuProfiler(args.profileFile) : undefined }) : await measure(spec.op, {
-        ms: args.ms,
+      let r;
+      if (args.ops) {
+        const around = args.profileFile ? cpuProfiler(args.profileFile) : undefined;
+        r = await measureCount(spec.op, { ops: args.ops, batch: spec.batch, around });
+      } else {
         // The first scenario also warms the process up (JIT, connection): a longer warm-up.
-        warmupMs: name === args.scenarios[0] ? args.warmupMs * 4 : args.warmupMs,
-        batch: spec.batch,
-        serverCpuUs,
-      });
+        const warmupMs = name === args.scenarios[0] ? args.warmupMs * 4 : args.warmupMs;
+        r = await measure(spec.op, { ms: args.ms, warmupMs, batch: spec.batch, serverCpuUs });
+      }
       if (spec.after) await spec.after();
       await send({ type: 'result', scenario: name, ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 });
     }
