@@ -1,9 +1,14 @@
 // The side of a benchmark that runs in a child process: one client variant, every scenario
 // of one suite, figures sent to the orchestrator (bench/run.mjs) over IPC.
 import { execFileSync } from 'node:child_process';
-import { measure, processCpuReader } from './measure.mjs';
+import { writeFileSync } from 'node:fs';
+import { measure, measureCount, processCpuReader } from './measure.mjs';
 
-/** The child's arguments: JSON in argv[2] ({ variant, server, ms, warmupMs, scenarios, cpu }). */
+/**
+ * The child's arguments: JSON in argv[2]: { variant, server, scenarios, cpu } and either
+ * { ms, warmupMs } (the report: time-bounded) or { ops, profileFile? } (the profiler: a fixed
+ * number of operations, optionally under V8's CPU profiler).
+ */
 export function childArgs() {
   return JSON.parse(process.argv[2]);
 }
@@ -43,9 +48,15 @@ export async function runChild(variants, scenarios) {
       const spec = await make(client, args.server);
       if (spec === null) continue;
       if (spec.before) await spec.before();
-      // The first scenario also warms the process up (JIT, connection): a longer warm-up.
-      const warmupMs = name === args.scenarios[0] ? args.warmupMs * 4 : args.warmupMs;
-      const r = await measure(spec.op, { ms: args.ms, warmupMs, batch: spec.batch, serverCpuUs });
+      let r;
+      if (args.ops) {
+        const around = args.profileFile ? cpuProfiler(args.profileFile) : undefined;
+        r = await measureCount(spec.op, { ops: args.ops, batch: spec.batch, around });
+      } else {
+        // The first scenario also warms the process up (JIT, connection): a longer warm-up.
+        const warmupMs = name === args.scenarios[0] ? args.warmupMs * 4 : args.warmupMs;
+        r = await measure(spec.op, { ms: args.ms, warmupMs, batch: spec.batch, serverCpuUs });
+      }
       if (spec.after) await spec.after();
       await send({ type: 'result', scenario: name, ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 });
     }
@@ -56,6 +67,29 @@ export async function runChild(variants, scenarios) {
     await send({ type: 'error', message: String(error?.stack ?? error) });
     process.exit(1);
   }
+}
+
+/**
+ * V8's CPU profiler (the one `node --cpu-prof` uses, same .cpuprofile format) through
+ * node:inspector, so that only the measured loop is in the profile, not start-up or warm-up.
+ */
+function cpuProfiler(file) {
+  let session;
+  return {
+    async start() {
+      const { Session } = await import('node:inspector/promises');
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+    },
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 /** A package's version from its package.json, resolved from the bench directory. */

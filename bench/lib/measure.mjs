@@ -31,6 +31,26 @@ export async function measure(op, { ms = 2000, warmupMs = 300, batch = 1, server
 }
 
 /**
+ * Runs `op` exactly `ops` times after a discarded warm-up of a quarter as many (the profiler's
+ * measurement: the same work in every run, so CPU per op compares across variants and runs);
+ * returns client CPU (user, system) and wall µs per operation, `batch` operations per call.
+ * `around` = { start, stop } (optional) brackets the measured loop only: the V8 CPU profiler.
+ */
+export async function measureCount(op, { ops, batch = 1, around }) {
+  const warm = Math.max(2, Math.ceil(ops / 4));
+  for (let i = 0; i < warm; i++) await op();
+  if (around) await around.start();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < ops; i++) await op();
+  const wallUs = (performance.now() - t0) * 1000;
+  const cpu = process.cpuUsage(cpu0);
+  if (around) await around.stop();
+  const n = ops * batch;
+  return { ops: n, cpuUsPerOp: (cpu.user + cpu.system) / n, userUsPerOp: cpu.user / n, sysUsPerOp: cpu.system / n, wallUsPerOp: wallUs / n };
+}
+
+/**
  * A reader of another process's CPU time (user + system, all threads) in µs, from
  * /proc/<pid>/stat; null where /proc is not there. Its resolution is one clock tick (10 ms),
  * about 1% of a 1.5 s measurement.
@@ -51,27 +71,6 @@ export function processCpuReader(pid) {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * tickUs;
   };
-}
-
-/**
- * Prints a table: one row per scenario, one column per client with ops/s, and the ratio of
- * `ours` to each peer. `results` is { scenario: { client: { opsPerSec, cpuUsPerOp } } }.
- */
-export function printTable(title, results, ours) {
-  const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
-  console.log(`\n## ${title}\n`);
-  const clients = [...new Set(Object.values(results).flatMap((r) => Object.keys(r)))];
-  const peers = clients.filter((c) => c !== ours);
-  const header = ['scenario', ...clients.map((c) => `${c} ops/s`), ...peers.map((p) => `${ours}/${p}`), ...clients.map((c) => `${c} cpu µs/op`)];
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`| ${header.map(() => '---').join(' | ')} |`);
-  for (const [scenario, row] of Object.entries(results)) {
-    const cells = [scenario];
-    for (const c of clients) cells.push(row[c] ? fmt(row[c].opsPerSec) : '-');
-    for (const p of peers) cells.push(row[ours] && row[p] ? `${(row[ours].opsPerSec / row[p].opsPerSec).toFixed(2)}×` : '-');
-    for (const c of clients) cells.push(row[c] ? row[c].cpuUsPerOp.toFixed(1) : '-');
-    console.log(`| ${cells.join(' | ')} |`);
-  }
 }
 
 /** Throws when a reply does not match: a benchmark with wrong answers is void. */

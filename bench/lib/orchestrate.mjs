@@ -11,11 +11,12 @@ export function rotation(items, round) {
 
 /**
  * Runs `script` as one variant in a child process; resolves { results, done } or
- * { error } (a reply mismatch, a crash, or the time bound).
+ * { error } (a reply mismatch, a crash, or the time bound). `node` = { execArgv, env } for the
+ * child (the profiler's baseline variant loads our packages from another checkout).
  */
-export function runVariant(script, args, limitMs) {
+export function runVariant(script, args, limitMs, node = {}) {
   return new Promise((resolve) => {
-    const child = fork(script, [JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, [JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: node.execArgv ?? process.execArgv, env: { ...process.env, ...node.env } });
     const results = {};
     let done = null;
     let error = null;
@@ -53,9 +54,9 @@ export async function redisBenchmark({ host, port }, { command, clients = 1, pip
   return rps;
 }
 
-/** Starts a bench/cosocket/sender.mjs peer in `mode`, pinned to `cpu` when possible. */
+/** Starts a bench/peers/sender.mjs peer in `mode`, pinned to `cpu` when possible. */
 export async function startSender(mode, cpu, pinned) {
-  const script = new URL('../cosocket/sender.mjs', import.meta.url).pathname;
+  const script = new URL('../peers/sender.mjs', import.meta.url).pathname;
   const child = pinned
     ? spawn('taskset', ['-c', String(cpu), process.execPath, script, mode], { stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(process.execPath, [script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -37,7 +37,8 @@ async function waitForPort(port, ms = 20_000) {
   }
 }
 
-function ferretdbBinary() {
+/** The FerretDB binary: on PATH, else where `go install` puts it. */
+export function ferretdbBinary() {
   try {
     return execFileSync('sh', ['-c', 'command -v ferretdb || echo "$(go env GOPATH)/bin/ferretdb"']).toString().trim();
   } catch {

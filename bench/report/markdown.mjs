@@ -24,7 +24,8 @@ export function headline(report) {
   return lines.join('\n');
 }
 
-function suiteTable(name, suite, config) {
+/** One suite's tables: ours against each peer, the peers' own figures, options, errors. */
+export function suiteTable(name, suite, config) {
   const out = [`## ${name}`, ''];
   const peerCols = config.peers.flatMap((p) => [
     ...(p.ceiling ? [{ label: `vs ${p.name}`, variant: p.defaults }] : []),

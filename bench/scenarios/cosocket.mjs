@@ -1,5 +1,5 @@
 // cosocket vs a hand-written raw net.Socket reader doing the same parse, one variant per
-// process (forked by bench/run.mjs). The peers are bench/cosocket/sender.mjs processes.
+// process (forked by bench/run.mjs). The peers are bench/peers/sender.mjs processes.
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { tcp } from 'cosocket';

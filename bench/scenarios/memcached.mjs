@@ -154,6 +154,7 @@ export const SCENARIOS = {
   'multi-get 10': { make: multi(KEYS10) },
   'multi-get 100': { make: multi(KEYS100) },
   'get 16 KiB': { make: serialGet('bench-16k', V16K) },
+  'set 16 KiB': { make: (c) => ({ batch: 1, op: async () => check(String(await c.set('bench-set-16k', V16K)), 'true', 'set 16 KiB') }) },
   'get 512 KiB': { make: serialGet('bench-512k', V512K) },
   [`${CALLERS} callers get`]: {
     make: (c) => c.concurrentGet === undefined ? null : ({

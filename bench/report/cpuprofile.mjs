@@ -1,6 +1,6 @@
 // Summarizes a V8 .cpuprofile (node --cpu-prof) as text: total sampled time, then the top
 // functions by self time (name, file:line, self ms and %), and self time per file.
-// Usage: node bench/profile/summarize.mjs <file.cpuprofile> [top=25]
+// Used by the profiler (--prof); any profile: node bench/run.mjs --summarize <file.cpuprofile> [--top 25]
 import { readFileSync } from 'node:fs';
 
 export function summarize(path, top = 25) {
@@ -51,6 +51,3 @@ function shortFile(url) {
   return s;
 }
 
-if (process.argv[1] === new URL(import.meta.url).pathname) {
-  console.log(summarize(process.argv[2], Number(process.argv[3] ?? 25)));
-}

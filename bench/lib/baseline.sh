@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds our packages at an earlier commit into a directory, for `run.mjs --baseline <dir>`
-# (the `base` variant: before/after measured in the same run).
-#   bash bench/profile/baseline.sh [commit=HEAD] [dir=/tmp/baseline]
+# Builds our packages at an earlier commit into a directory, for the profiler's `base` variant
+# (before/after measured in the same run). Run by `node bench/run.mjs --profile
+# --baseline-commit <commit> [--baseline <dir>]`; by hand: bash bench/lib/baseline.sh [commit=HEAD] [dir=/tmp/baseline]
 set -euo pipefail
 commit=${1:-HEAD}
 dir=${2:-/tmp/baseline}
