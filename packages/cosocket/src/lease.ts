@@ -63,7 +63,7 @@ export function notPoolable(): CosocketError {
 }
 
 /** `connect`'s way into pool `key`: a pooled connection, the right to open one, or a wait. */
-export function leaseFrom(key: string, poolSize: number | undefined, backlog: number | undefined, waitMs: number): Lease | Promise<Lease> {
+export function acquireLease(key: string, poolSize: number | undefined, backlog: number | undefined, waitMs: number): Lease | Promise<Lease> {
   const grant = acquire(key, poolSize, backlog, waitMs);
   return grant instanceof Promise ? grant.then((g) => toLease(key, g)) : toLease(key, grant);
 }

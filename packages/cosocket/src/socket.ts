@@ -13,7 +13,7 @@ import { checkTimeout, config, logError } from './config.js';
 import { handshake, openStream, SslSession } from './connector.js';
 import { currentContext, registerSocket, unregisterSocket, type RequestContext, type ScopedSocket } from './context.js';
 import { CosocketError } from './errors.js';
-import { Lease, leaseFrom, notPoolable, unpooledLease } from './lease.js';
+import { acquireLease, notPoolable, unpooledLease, type Lease } from './lease.js';
 import { stripCR } from './reader.js';
 import { serializeSendData, type SendData } from './send-data.js';
 import { Transport } from './transport.js';
@@ -134,7 +134,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     const timeout = this.connectMs || config.connectTimeout;
     this.connecting = true;
     try {
-      let lease = unpooledSockets.has(this) ? unpooledLease(key) : leaseFrom(key, opts.poolSize, opts.backlog, timeout);
+      let lease = unpooledSockets.has(this) ? unpooledLease(key) : acquireLease(key, opts.poolSize, opts.backlog, timeout);
       if (lease instanceof Promise) lease = await lease;
       const pooled = lease.transport;
       if (pooled !== null) {
