@@ -23,6 +23,7 @@ export {
   type RequestBatch,
 } from './multiplexer.js';
 export { poolStats, closeAllPools, POOL_CHANNEL, type PoolStats, type PoolEvent } from './pool.js';
+export { ConnectionSlot } from './connection-slot.js';
 export {
   withContext,
   ctx,

@@ -20,7 +20,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { CosocketError } from './errors.js';
 import { PendingQueue } from './pending-queue.js';
 import type { SendData } from './send-data.js';
-import { tcp, type TcpSocket } from './socket.js';
+import { tcp, unpooledTcp, type TcpSocket } from './socket.js';
 
 /** Default bound on commands queued or awaiting a reply. */
 export const DEFAULT_MAX_PENDING = 10_000;
@@ -43,7 +43,9 @@ export interface RequestBatch<R> {
 export interface MultiplexProtocol<C, R = SendData> {
   /**
    * Connects `sock` (its timeouts already set) and runs any handshake (TLS, AUTH, ...);
-   * returns the connection's reply-reading state, which every reply reader receives.
+   * returns the connection's reply-reading state, which every reply reader receives. `sock`
+   * belongs to no pool: its connection shows in no `poolStats()`, `poolSize`/`backlog` are
+   * ignored, and `setKeepalive` on it rejects with `not poolable`.
    */
   open(sock: TcpSocket<Buffer>): Promise<C>;
   /** An empty batch (default: the requests as an array, sent as one writev). */
@@ -276,7 +278,7 @@ export class Multiplexer<C, R = SendData> {
     if (this.connecting !== null) return this.connecting;
     this.state = 'connecting';
     const epoch = this.epoch;
-    const sock = DETACHED.runInAsyncScope(() => tcp());
+    const sock = DETACHED.runInAsyncScope(unpooledTcp);
     sock.setTimeouts(...this.timeouts);
     // Known before the connect finishes, so close() or a failure meanwhile closes it.
     this.sock = sock;

@@ -11,7 +11,10 @@ import type { Transport } from './transport.js';
  *
  * Counting: `active` holds the pool's connections in use plus connects in progress; idle ones
  * are in `idle`; queued connects are in `waiters`. A connection opened while no pool existed
- * is not counted until it is pooled.
+ * is not counted until it is pooled. Apart from that, `open` counts every established
+ * connection per name, counted or not, until it closes (what `poolStats().open` reports).
+ *
+ * The socket talks to this module through a Lease (lease.ts), not these functions directly.
  */
 export interface PoolEvent {
   /** What happened. */
@@ -48,6 +51,13 @@ export interface PoolStats {
   reused: number;
   /** Connections evicted from a full pool so far. */
   evicted: number;
+  /**
+   * Connections open under this name now: established by `connect` and not yet closed, whether
+   * in use or idle in the pool, and whether or not they count against `size` (a connection
+   * opened while no pool of that name existed is in `open` but not in `inUse`). Connects still
+   * in progress or waiting are not; a multiplexer's connections are under no name at all.
+   */
+  open: number;
 }
 
 /** What `acquire` hands back: a pooled connection, or the right to open a new one. */
@@ -67,10 +77,12 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** Per name: cumulative counters, and `open`, the connections open now. */
 interface Totals {
   created: number;
   reused: number;
   evicted: number;
+  open: number;
 }
 
 class Pool {
@@ -87,13 +99,13 @@ class Pool {
 }
 
 const pools = new Map<string, Pool>();
-/** Cumulative counters per name; they outlive pools that empty out and get recreated. */
+/** Counters per name; they outlive pools that empty out and get recreated. */
 const totals = new Map<string, Totals>();
 
 function totalsOf(key: string): Totals {
   let t = totals.get(key);
   if (t === undefined) {
-    t = { created: 0, reused: 0, evicted: 0 };
+    t = { created: 0, reused: 0, evicted: 0, open: 0 };
     totals.set(key, t);
   }
   return t;
@@ -176,10 +188,18 @@ function dropIfEmpty(pool: Pool): void {
   }
 }
 
-/** A counted connection was established (for the `created` counter and event). */
+/** A connection was established under `key`, counted or not (`created`, `open`, the event). */
 export function noteCreated(key: string): void {
-  totalsOf(key).created++;
+  const t = totalsOf(key);
+  t.created++;
+  t.open++;
   publish('created', key);
+}
+
+/** A connection of `key` that was in use is closed (counted or not: `release` does the pool part). */
+export function noteClosed(key: string): void {
+  const t = totals.get(key);
+  if (t !== undefined) t.open = Math.max(0, t.open - 1);
 }
 
 /** A counted connection or connect attempt is gone (closed, or the connect failed). */
@@ -199,7 +219,7 @@ export function put(key: string, transport: Transport, reused: number, counted: 
   if (counted) pool.active = Math.max(0, pool.active - 1);
   if (pool.idle.length >= pool.size) {
     const oldest = pool.idle.shift()!;
-    closeIdle(oldest, 'evicted');
+    closeIdle(key, oldest, 'evicted');
     totalsOf(key).evicted++;
     publish('evicted', key);
   }
@@ -215,11 +235,13 @@ export function put(key: string, transport: Transport, reused: number, counted: 
   wakeWaiter(pool);
 }
 
-function closeIdle(entry: IdleEntry, reason: string): void {
+/** Closes an idle entry already taken off `key`'s idle list. */
+function closeIdle(key: string, entry: IdleEntry, reason: string): void {
   if (entry.timer !== null) clearTimeout(entry.timer);
   entry.transport.onIdleEvent = null;
   entry.transport.destroy();
-  if (reason !== 'evicted') publish('closed', '', reason);
+  noteClosed(key);
+  if (reason !== 'evicted') publish('closed', key, reason);
 }
 
 function removeIdle(pool: Pool, entry: IdleEntry, reason: string): void {
@@ -229,6 +251,7 @@ function removeIdle(pool: Pool, entry: IdleEntry, reason: string): void {
   if (entry.timer !== null) clearTimeout(entry.timer);
   entry.transport.onIdleEvent = null;
   entry.transport.destroy();
+  noteClosed(pool.key);
   publish('closed', pool.key, reason);
   wakeWaiter(pool);
   dropIfEmpty(pool);
@@ -245,7 +268,10 @@ export function poolStats(): Record<string, PoolStats> {
       idle: pool?.idle.length ?? 0,
       inUse: pool?.active ?? 0,
       waiting: pool?.waiters.length ?? 0,
-      ...t,
+      created: t.created,
+      reused: t.reused,
+      evicted: t.evicted,
+      open: t.open,
     };
   }
   for (const [key, pool] of pools) {
@@ -259,6 +285,7 @@ export function poolStats(): Record<string, PoolStats> {
         created: 0,
         reused: 0,
         evicted: 0,
+        open: 0,
       };
     }
   }
@@ -268,7 +295,7 @@ export function poolStats(): Record<string, PoolStats> {
 /** Closes every idle pooled connection (graceful shutdown). Connections in use are untouched. */
 export function closeAllPools(): void {
   for (const pool of [...pools.values()]) {
-    for (const entry of pool.idle.splice(0)) closeIdle(entry, 'shutdown');
+    for (const entry of pool.idle.splice(0)) closeIdle(pool.key, entry, 'shutdown');
     dropIfEmpty(pool);
   }
 }

@@ -13,7 +13,7 @@ import { checkTimeout, config, logError } from './config.js';
 import { handshake, openStream, SslSession, type Target } from './connector.js';
 import { currentContext, registerSocket, unregisterSocket, type RequestContext, type ScopedSocket } from './context.js';
 import { CosocketError, locateError } from './errors.js';
-import { acquire, noteCreated, put, release } from './pool.js';
+import { acquireLease, notPoolable, unpooledLease, type Lease } from './lease.js';
 import { stripCR } from './reader.js';
 import { serializeSendData, type SendData } from './send-data.js';
 import { Transport } from './transport.js';
@@ -51,6 +51,24 @@ function addressOf(target: Target): string {
   return 'path' in target ? `unix:${target.path}` : `${target.host}:${target.port}`;
 }
 
+/** Sockets made by `unpooledTcp`: their connections stay outside every pool. */
+const unpooledSockets = new WeakSet<object>();
+
+/**
+ * A socket whose connections never enter pool bookkeeping (they show under no name in
+ * `poolStats()`, pool options of `connect` other than the name are ignored, `setKeepalive`
+ * refuses with `not poolable`): for the multiplexer, which owns its connection for good.
+ * Internal: not exported by the package.
+ */
+export function unpooledTcp(): TcpSocket<Buffer> {
+  const sock = new TcpSocket<Buffer>();
+  unpooledSockets.add(sock);
+  return sock;
+}
+
+/** The connection behind a socket, for ConnectionSlot (set in TcpSocket's static block). */
+export let connectionOf: (sock: TcpSocket<Buffer | string>) => Transport | null;
+
 /** Creates an unconnected cosocket (`ngx.socket.tcp()`). */
 export function tcp(options?: { encoding?: undefined }): TcpSocket<Buffer>;
 export function tcp(options: { encoding: BufferEncoding }): TcpSocket<string>;
@@ -73,9 +91,8 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
   private connectMs = 0;
   private sendMs = 0;
   private readMs = 0;
-  private reused = 0;
-  private poolKey = '';
-  private counted = false;
+  /** The connection's place in its pool; kept (spent) after close, for `describe()`. */
+  private lease: Lease | null = null;
   /** The context that connected this object; `undefined` = unbound. Never cleared (PR #2151). */
   private owner: RequestContext | undefined;
   /** The receiveUntil matcher that read last, whose withheld bytes go back on the next read. */
@@ -89,7 +106,16 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
    */
   private closedWhy: string | null = NOT_CONNECTED;
 
+  static {
+    connectionOf = (sock) => sock.transport;
+  }
+
   constructor(private readonly encoding?: BufferEncoding) {}
+
+  /** The pool name, for log lines. */
+  private get poolKey(): string {
+    return this.lease?.pool ?? '';
+  }
 
   /** Sets the connect, send and read timeouts at once (ms; 0 = the configured default). */
   setTimeout(ms: number): void {
@@ -127,39 +153,38 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.checkBusy(true, true);
     if (this.transport !== null) this.finalize('reconnect');
     this.readClosed = this.writeClosed = false;
-    this.reused = 0;
     this.lastMatcher = null;
     this.session = undefined;
     const timeout = this.connectMs || config.connectTimeout;
     this.connecting = true;
     try {
-      let grant = acquire(key, opts.poolSize, opts.backlog, timeout);
-      if (grant instanceof Promise) grant = await grant;
-      if (grant.kind === 'idle') {
-        this.adopt(grant.transport, grant.reused, key, true);
+      let lease = unpooledSockets.has(this) ? unpooledLease(key) : acquireLease(key, opts.poolSize, opts.backlog, timeout);
+      if (lease instanceof Promise) lease = await lease;
+      const pooled = lease.transport;
+      if (pooled !== null) {
+        this.adopt(pooled, lease);
         return;
       }
       let stream;
       try {
         stream = await openStream(target, timeout);
       } catch (error) {
-        if (grant.counted) release(key, 'connect failed');
+        lease.release('connect failed');
         logError(`cosocket connect to ${key} failed: ${(error as Error).message}`, error);
         throw error;
       }
-      noteCreated(key);
-      this.adopt(new Transport(stream), 0, key, grant.counted);
+      const transport = new Transport(stream);
+      lease.opened(transport);
+      this.adopt(transport, lease);
     } finally {
       this.connecting = false;
     }
   }
 
-  private adopt(transport: Transport, reused: number, key: string, counted: boolean): void {
+  private adopt(transport: Transport, lease: Lease): void {
     this.transport = transport;
     this.closedWhy = null;
-    this.reused = reused;
-    this.poolKey = key;
-    this.counted = counted;
+    this.lease = lease;
     this.owner = registerSocket(this);
   }
 
@@ -390,6 +415,8 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     if (this.connecting) throw new CosocketError('socket busy connecting');
     const t = this.transport;
     if (t === null || this.readClosed || this.writeClosed || t.destroyed) throw this.closedError();
+    const lease = this.lease!;
+    if (!lease.poolable) throw notPoolable();
     this.checkOwner();
     this.checkBusy(true, true);
     const pending = t.pendingUnsolicited;
@@ -401,7 +428,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.transport = null;
     this.closedWhy = IN_POOL;
     unregisterSocket(this.owner, this);
-    put(this.poolKey, t, this.reused, this.counted, timeoutMs ?? config.keepaliveTimeout, poolSize);
+    lease.put(timeoutMs ?? config.keepaliveTimeout, poolSize);
   }
 
   /**
@@ -424,7 +451,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
   /** 0 for a fresh connection, k for one that came from the pool for the k-th time. */
   getReusedTimes(): number {
     if (this.transport === null) throw locateError(this.closedError(), this.address, 'getreusedtimes');
-    return this.reused;
+    return this.lease!.reused;
   }
 
   /** Closes the connection (it does not go to the pool); the object may `connect` again. */
@@ -456,7 +483,7 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.closedWhy = reason === 'closed' ? null : reason;
     this.readClosed = this.writeClosed = true;
     t.destroy();
-    if (this.counted) release(this.poolKey, reason);
+    this.lease!.release(reason);
     unregisterSocket(this.owner, this);
   }
 

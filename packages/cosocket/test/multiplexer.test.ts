@@ -6,7 +6,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CosocketError, Multiplexer, withContext, type MultiplexProtocol, type TcpSocket } from '../src/index.js';
+import { CosocketError, Multiplexer, poolStats, withContext, type MultiplexProtocol, type TcpSocket } from '../src/index.js';
 import { PendingQueue } from '../src/pending-queue.js';
 import { failure } from './helpers.js';
 
@@ -254,6 +254,28 @@ describe('Multiplexer', () => {
     expect(await send(mux, 'outside')).toBe('outside');
     expect(srv.accepted).toBe(1);
     await mux.close();
+  });
+
+  it('its connection is in no pool: no poolStats entry under the name it connected with, and setKeepalive is refused', async () => {
+    const srv = await lineServer();
+    let owned: TcpSocket<Buffer> | null = null;
+    const mux = new Multiplexer<TcpSocket<Buffer>>({
+      async open(sock) {
+        await sock.connect('127.0.0.1', srv.port, { pool: 'mux-unpooled', poolSize: 1, backlog: 0 });
+        owned = sock;
+        return sock;
+      },
+      isCommandError: () => false,
+    });
+    await mux.start();
+    expect(await send(mux, 'a')).toBe('a');
+    expect(poolStats()['mux-unpooled']).toBeUndefined();
+    const refused = await failure(owned!.setKeepalive());
+    expect(refused.code).toBe('not poolable');
+    expect(refused.message).toContain('multiplexer');
+    expect(await send(mux, 'still-up')).toBe('still-up'); // the refusal changed nothing
+    await mux.close();
+    expect(poolStats()['mux-unpooled']).toBeUndefined();
   });
 });
 

@@ -291,3 +291,70 @@ describe('backlog', () => {
     expect(server.accepted).toBe(4);
   });
 });
+
+describe('closing idle connections', () => {
+  it('closeAllPools reports the pool name of the connections it closes', async () => {
+    const server = await pingServer();
+    const sock = tcp();
+    await sock.connect(server.host, server.port, { pool: 'shutdown-name' });
+    await sock.setKeepalive();
+    closeAllPools();
+    expect(events.filter((e) => e.event === 'closed')).toEqual([{ event: 'closed', pool: 'shutdown-name', reason: 'shutdown' }]);
+    expect(events.filter((e) => e.pool === '')).toEqual([]);
+  });
+});
+
+describe('open connections per name', () => {
+  it('counts connections that no pool counts: 200 unpooled sockets show open 200, then 0', async () => {
+    const server = await pingServer();
+    const socks = Array.from({ length: 200 }, () => tcp());
+    await Promise.all(socks.map((s) => s.connect(server.host, server.port, { pool: 'leaky' })));
+    // No pool of that name exists, so none of them is counted against a size: inUse stays 0.
+    expect(poolStats()['leaky']).toMatchObject({ open: 200, inUse: 0, idle: 0, created: 200 });
+    await Promise.all(socks.slice(0, 150).map((s) => s.close()));
+    expect(poolStats()['leaky']).toMatchObject({ open: 50, inUse: 0 });
+    await Promise.all(socks.slice(150).map((s) => s.close()));
+    expect(poolStats()['leaky']).toMatchObject({ open: 0, inUse: 0, created: 200 });
+  });
+
+  it('idle pooled connections count as open until the pool closes them; failed connects never do', async () => {
+    const server = await pingServer();
+    const opts = { pool: 'open-idle', poolSize: 2 };
+    const socks = Array.from({ length: 3 }, () => tcp());
+    for (const s of socks) await s.connect(server.host, server.port, opts);
+    expect(poolStats()['open-idle']).toMatchObject({ open: 3, inUse: 3, idle: 0 });
+    for (const s of socks) await s.setKeepalive(); // the third evicts the first
+    expect(poolStats()['open-idle']).toMatchObject({ open: 2, inUse: 0, idle: 2, evicted: 1 });
+    const again = tcp();
+    await again.connect(server.host, server.port, opts);
+    expect(poolStats()['open-idle']).toMatchObject({ open: 2, inUse: 1, idle: 1 });
+    await again.close();
+    expect(poolStats()['open-idle']).toMatchObject({ open: 1, idle: 1 });
+    closeAllPools();
+    expect(poolStats()['open-idle']).toMatchObject({ open: 0, idle: 0 });
+
+    const dead = await scriptedServer(() => undefined);
+    const deadPort = dead.port;
+    await dead.close();
+    await failure(tcp().connect('127.0.0.1', deadPort, { pool: 'open-failed', poolSize: 1 }));
+    expect(poolStats()['open-failed']?.open ?? 0).toBe(0);
+  });
+
+  it('an idle connection the peer closes or the idle timer drops is no longer open', async () => {
+    const conns: ScriptedConnection[] = [];
+    const server = await scriptedServer(async (c) => {
+      conns.push(c);
+    });
+    servers.push(server);
+    const a = tcp();
+    const b = tcp();
+    await a.connect(server.host, server.port, { pool: 'open-drop' });
+    await b.connect(server.host, server.port, { pool: 'open-drop' });
+    await a.setKeepalive();
+    await b.setKeepalive(30);
+    expect(poolStats()['open-drop']).toMatchObject({ open: 2, idle: 2 });
+    conns[0]!.end();
+    await sleep(80);
+    expect(poolStats()['open-drop']).toMatchObject({ open: 0, idle: 0 });
+  });
+});

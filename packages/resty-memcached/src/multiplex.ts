@@ -237,10 +237,9 @@ export class MemcachedMultiplexed<B extends boolean = false> {
 
   private async open(sock: TcpSocket<Buffer>): Promise<ReplyReader> {
     const target = this.target!;
-    // Its own pool name, never put back: acquire always opens a fresh connection for it.
-    const options = { pool: `mux:memcached:${target.host}:${target.port ?? ''}` };
-    if (target.port === undefined) await sock.connect(target.host, options);
-    else await sock.connect(target.host, target.port, options);
+    // The multiplexer's socket is outside every pool: a fresh connection, never put back.
+    if (target.port === undefined) await sock.connect(target.host);
+    else await sock.connect(target.host, target.port);
     const o = target.options;
     if (o.ssl) await sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
     return new ReplyReader(sock);

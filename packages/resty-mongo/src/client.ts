@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BSON, type Document } from 'bson';
-import { checkTlsOptions, CosocketError, tcp, type TcpSocket } from 'cosocket';
+import { checkTlsOptions, ConnectionSlot, CosocketError, tcp, type TcpSocket } from 'cosocket';
 import { authenticateScram, MECHANISMS, type ScramMechanism } from './auth/scram.js';
 import { Database } from './database.js';
 import { MongoAuthError, MongoSizeError, serverErrorFromReply } from './errors.js';
@@ -44,13 +44,11 @@ export interface MongoConnectOptions {
 }
 
 /**
- * Server limits per pool name. A pooled connection comes back to a new `Mongo` object without
- * its handshake, so what that handshake learnt must be kept somewhere stable: all connections
- * of one pool name reach the same server, and server limits are per server, so the pool name
- * is the natural key (the transport object is private to cosocket). Refreshed by every fresh
- * handshake; a reused connection whose name is unknown here runs a plain hello instead.
+ * The server limits a connection's hello reported. A pooled connection comes back to a new
+ * `Mongo` object without its handshake, so they live with the connection itself and go away
+ * when it closes. A reused connection without them (pooled by someone else) runs a plain hello.
  */
-const limitsByPool = new Map<string, ServerLimits>();
+const limitsOfConnection = new ConnectionSlot<ServerLimits>('resty-mongo server limits');
 
 const SERIALIZE_OPTIONS: BSON.SerializeOptions = { checkKeys: false, serializeFunctions: false, ignoreUndefined: false };
 const DEFAULT_DECODE: DecodeOptions = { promoteLongs: true, promoteValues: true, promoteBuffers: false, bsonRegExp: false };
@@ -71,7 +69,6 @@ export interface ConnectionResource {
 export class Mongo {
   private sock: TcpSocket<Buffer> = tcp();
   private phase: 'writing' | 'reading' | null = null;
-  private poolName = '';
   private explicitPool = false;
   /** Set by `db.auth` after connect: the default pool name does not describe that identity. */
   private authenticatedLater = false;
@@ -116,11 +113,11 @@ export class Mongo {
     const isUnix = /^unix:/i.test(host);
     const address = isUnix ? host : `${host}:${String(port)}`;
     this.explicitPool = opts.pool !== undefined;
-    this.poolName = opts.pool ?? defaultPoolName(address, creds, opts.ssl === true);
+    const poolName = opts.pool ?? defaultPoolName(address, creds, opts.ssl === true);
     this.authenticatedLater = false;
     this.helloReply = undefined;
     this.resources.clear();
-    const poolOptions = { pool: this.poolName, poolSize: opts.poolSize, backlog: opts.backlog };
+    const poolOptions = { pool: poolName, poolSize: opts.poolSize, backlog: opts.backlog };
     if (isUnix) await this.sock.connect(host, poolOptions);
     else await this.sock.connect(host, port as number, poolOptions);
     try {
@@ -128,7 +125,7 @@ export class Mongo {
         if (opts.ssl === true) await this.sock.sslHandshake({ serverName: opts.serverName ?? host, verify: opts.sslVerify ?? true });
         await this.handshake(creds);
       } else {
-        this.serverLimits = limitsByPool.get(this.poolName) ?? limitsFromHello(await this.command('admin', helloCommand({})));
+        this.serverLimits = limitsOfConnection.get(this.sock) ?? (await this.learnLimits());
       }
     } catch (error) {
       // A connection that failed its handshake or authentication must never be pooled.
@@ -143,11 +140,18 @@ export class Mongo {
     const reply = await this.command('admin', helloCommand({ metadata: clientMetadata(this.options.appName), saslUser }));
     this.serverLimits = limitsFromHello(reply);
     this.helloReply = reply;
-    limitsByPool.set(this.poolName, this.serverLimits);
+    limitsOfConnection.set(this.sock, this.serverLimits);
     if (creds !== undefined) {
       const mechanism = creds.mechanism ?? chooseMechanism(reply.saslSupportedMechs);
       await authenticateScram((db, cmd) => this.command(db, cmd), { ...creds, mechanism });
     }
+  }
+
+  /** A plain hello on a reused connection that does not know its server's limits. */
+  private async learnLimits(): Promise<ServerLimits> {
+    const limits = limitsFromHello(await this.command('admin', helloCommand({})));
+    limitsOfConnection.set(this.sock, limits);
+    return limits;
   }
 
   /** Authenticates this connection (used by `db.auth`). */

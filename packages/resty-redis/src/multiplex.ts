@@ -2,7 +2,7 @@ import { CosocketError, DEFAULT_MAX_PENDING, Multiplexer, type MultiplexProtocol
 import type { RedisCommands } from './commands.generated.js';
 import { installCommandMethods } from './command-methods.js';
 import { hmsetArgs } from './hash.js';
-import { defaultPoolName, parseConnectArgs, type ConnectArgs } from './connect-options.js';
+import { parseConnectArgs, type ConnectArgs } from './connect-options.js';
 import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
 import { encodeCommand, RequestBuilder, type Encoded } from './encoder.js';
 import { RedisClientError, RedisProtocolError, RedisReplyError } from './errors.js';
@@ -145,10 +145,9 @@ export class RedisMultiplexed {
     const target = this.target;
     if (target === null) throw new CosocketError('closed');
     const o = target.options;
-    // Its own pool name, never put back: acquire always opens a fresh connection for it.
-    const options = { pool: `mux:${defaultPoolName(target)}` };
-    if (target.port === undefined) await sock.connect(target.host, options);
-    else await sock.connect(target.host, target.port, options);
+    // The multiplexer's socket is outside every pool: a fresh connection, never put back.
+    if (target.port === undefined) await sock.connect(target.host);
+    else await sock.connect(target.host, target.port);
     if (o.ssl) await sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
     const conn = { sock, decoder };
     const request = new RequestBuilder();

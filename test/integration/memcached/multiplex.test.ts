@@ -1,6 +1,6 @@
 // MemcachedMultiplexed: one connection shared by many concurrent callers, against real servers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withContext } from 'cosocket';
+import { poolStats, withContext } from 'cosocket';
 import { CosocketError, MemcachedError, MemcachedMultiplexed, MemcachedProtocolError, type MemcachedMultiplexedOptions } from 'resty-memcached';
 import { describeServer, onDemandSkip, startMemcached } from '../../servers/index.js';
 import { scriptedServer, type ScriptedServer } from '../../support/scripted-server.js';
@@ -29,6 +29,15 @@ async function connectionCount(server: { host: string; port: number }): Promise<
 }
 
 describeServer('memcached', 'MemcachedMultiplexed', (server) => {
+  it('its connection is in no cosocket pool: no pool name of its own, not among the server\'s open connections', async () => {
+    const name = `${server.host}:${server.port}`;
+    const openBefore = poolStats()[name]?.open ?? 0;
+    const m = await mux(server);
+    expect(await m.version()).toMatch(/\d/);
+    expect(Object.keys(poolStats()).filter((k) => k.startsWith('mux:'))).toEqual([]);
+    expect(poolStats()[name]?.open ?? 0).toBe(openBefore);
+  });
+
   it('256 concurrent callers each get their own values, over one connection', async () => {
     const m = await mux(server);
     const p = prefix('mux');

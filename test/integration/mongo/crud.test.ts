@@ -1,6 +1,7 @@
 // CRUD, write errors and pooling against the harness's real MongoDB-protocol server.
-import { Long, Mongo, MongoServerError, ObjectId, type Collection, type Database } from 'resty-mongo';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { tcp } from 'cosocket';
+import { Long, Mongo, MongoServerError, ObjectId, type Collection, type Database, type Document } from 'resty-mongo';
+import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { describeServer } from '../../servers/index.js';
 
 describeServer('mongo', 'resty-mongo CRUD', (server) => {
@@ -171,6 +172,47 @@ describeServer('mongo', 'resty-mongo pooling', (server) => {
     expect(b.limits.maxMessageSizeBytes).toBe(48_000_000);
     expect(await b.db('x').command({ ping: 1 })).toMatchObject({ ok: 1 });
     await b.close();
+  });
+
+  it('server limits live with the connection: kept on reuse without a hello; a connection pooled without a handshake has none', async () => {
+    const pool = `rm-limits-${process.pid}`;
+    /** A Mongo whose hello commands are counted. */
+    const counted = (): { m: Mongo; hellos: () => number } => {
+      const m = new Mongo();
+      const original = m.command.bind(m);
+      let hellos = 0;
+      vi.spyOn(m, 'command').mockImplementation((name: string, cmd: Document, seqs) => {
+        if (Object.keys(cmd)[0] === 'hello') hellos++;
+        return original(name, cmd, seqs);
+      });
+      return { m, hellos: () => hellos };
+    };
+    const first = counted();
+    await first.m.connect(server.host, server.port, { pool });
+    expect(first.hellos()).toBe(1);
+    const limits = { ...first.m.limits };
+    expect(limits.maxWireVersion).toBeGreaterThanOrEqual(6); // the server's, not the defaults
+    await first.m.close(); // its limits go with the connection
+
+    // A fresh connection pooled under the same name by a plain socket: it never ran a hello.
+    const raw = tcp();
+    await raw.connect(server.host, server.port, { pool });
+    await raw.setKeepalive();
+    const second = counted();
+    await second.m.connect(server.host, server.port, { pool });
+    expect(second.m.getReusedTimes()).toBe(1);
+    expect(second.hellos()).toBe(1); // nothing known about this connection: a plain hello
+    expect(second.m.limits).toEqual(limits);
+    await second.m.setKeepalive();
+
+    const third = counted();
+    await third.m.connect(server.host, server.port, { pool });
+    expect(third.m.getReusedTimes()).toBe(2);
+    expect(third.hellos()).toBe(0); // the connection kept what the last hello said
+    expect(third.m.limits).toEqual(limits);
+    expect(await third.m.db('x').command({ ping: 1 })).toMatchObject({ ok: 1 });
+    await third.m.close();
+    vi.restoreAllMocks();
   });
 
   it('the same object may connect again after setKeepalive and after close', async () => {

@@ -1,6 +1,6 @@
 // RedisMultiplexed: one connection shared by many concurrent callers, against real servers.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CosocketError, withContext } from 'cosocket';
+import { CosocketError, poolStats, withContext } from 'cosocket';
 import { RedisClientError, RedisMultiplexed, RedisReplyError } from 'resty-redis';
 import { describeServer, onDemandSkip, startRedis, type RedisServer } from '../../servers/index.js';
 import { client, key } from './helpers.js';
@@ -39,6 +39,15 @@ describeServer('redis', 'RedisMultiplexed', (server) => {
     const connectionsAfter = Number(/connected_clients:(\d+)/.exec(String(await before.info('clients')))![1]);
     expect(connectionsAfter).toBe(connectionsBefore);
     await before.close();
+  });
+
+  it('its connection is in no cosocket pool: no pool name of its own, not among the server\'s open connections', async () => {
+    const name = `${server.host}:${server.port}`;
+    const openBefore = poolStats()[name]?.open ?? 0;
+    const m = await mux(server);
+    expect(await m.ping()).toBe('PONG');
+    expect(Object.keys(poolStats()).filter((k) => k.startsWith('mux:'))).toEqual([]);
+    expect(poolStats()[name]?.open ?? 0).toBe(openBefore);
   });
 
   it('500 commands issued in one tick all get their own reply', async () => {

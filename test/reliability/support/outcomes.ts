@@ -49,7 +49,7 @@ export async function eventually(check: () => boolean, ms = 2000): Promise<boole
 
 /** The stats of one pool (zeros when it does not exist). */
 export function statsOf(pool: string): PoolStats {
-  return poolStats()[pool] ?? { size: 0, backlog: null, idle: 0, inUse: 0, waiting: 0, created: 0, reused: 0, evicted: 0 };
+  return poolStats()[pool] ?? { size: 0, backlog: null, idle: 0, inUse: 0, waiting: 0, created: 0, reused: 0, evicted: 0, open: 0 };
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
