@@ -79,6 +79,13 @@ interface Pending<C> {
  */
 export type MultiplexerStatus = 'idle' | 'down' | 'connecting' | 'up' | 'closed';
 
+/** `closed`, saying whether the client was never started or was closed. */
+function closedError(why: 'idle' | 'closed'): CosocketError {
+  return new CosocketError('closed', {
+    message: why === 'idle' ? 'not connected: call connect() first' : 'closed (the client was closed with close())',
+  });
+}
+
 class ArrayBatch implements RequestBatch<SendData> {
   private readonly items: SendData[] = [];
   get count(): number {
@@ -157,14 +164,15 @@ export class Multiplexer<C, R = SendData> {
    * reconnects by itself.
    */
   start(): Promise<void> {
-    if (this.closing) return Promise.reject(new CosocketError('closed'));
+    if (this.closing) return Promise.reject(closedError('closed'));
     if (this.state === 'idle') this.state = 'down';
     return this.ensureConnected();
   }
 
   /** Queues `request`; `read` reads its reply once everything written before it was answered. */
   enqueue<T>(request: R, read: ReplyRead<C, T>): Promise<T> {
-    if (this.state === 'idle' || this.closing) return Promise.reject(new CosocketError('closed'));
+    if (this.closing) return Promise.reject(closedError('closed'));
+    if (this.state === 'idle') return Promise.reject(closedError('idle'));
     if (this.pending.length >= this.maxPending) {
       return Promise.reject(new CosocketError('too many pending commands', {
         message: `too many pending commands: ${this.maxPending} are queued or awaiting a reply (maxPending)`,

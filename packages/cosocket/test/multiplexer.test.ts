@@ -214,12 +214,16 @@ describe('Multiplexer', () => {
   it('close() lets pending commands finish, then refuses new ones with closed', async () => {
     const srv = await lineServer();
     const mux = new Multiplexer(lineProtocol('127.0.0.1', srv.port));
-    expect((await failure(send(mux, 'early'))).code).toBe('closed');
+    const early = await failure(send(mux, 'early'));
+    expect(early.code).toBe('closed');
+    expect(early.message).toBe('not connected: call connect() first');
     await mux.start();
     const pending = [send(mux, 'a'), send(mux, 'b')];
     const closing = mux.close();
     expect(mux.status).toBe('closed');
-    expect((await failure(send(mux, 'late'))).code).toBe('closed');
+    const late = await failure(send(mux, 'late'));
+    expect(late.code).toBe('closed');
+    expect(late.message).toBe('closed (the client was closed with close())');
     expect(await Promise.all(pending)).toEqual(['a', 'b']);
     await closing;
     expect(srv.requests).toEqual(['a', 'b']);
