@@ -1,3 +1,5 @@
+import { quote } from './transcript.js';
+
 /**
  * A fidelity scenario, written once as data and interpreted twice: as Lua run by a private
  * nginx with lua-nginx-module (support/lua.ts) and as calls on cosocket (support/node-run.ts).
@@ -76,7 +78,7 @@ export interface Scenario {
   ops: Op[];
 }
 
-/** The label of an operation in a transcript line; the same text on both sides. */
+/** The label of an operation in a transcript line; the same text on both sides (ASCII only). */
 export function opLabel(op: Op): string {
   switch (op.op) {
     case 'tcp':
@@ -88,13 +90,13 @@ export function opLabel(op: Op): string {
     case 'settimeouts':
       return `settimeouts ${op.s} ${op.connect} ${op.send} ${op.read}`;
     case 'send':
-      return `send ${op.s} ${typeof op.data === 'string' ? JSON.stringify(op.data) : `${op.data.times}x${JSON.stringify(op.data.repeat)}`}`;
+      return `send ${op.s} ${typeof op.data === 'string' ? quote(op.data) : `${op.data.times}x${quote(op.data.repeat)}`}`;
     case 'receive':
       return `receive ${op.s} ${op.pattern ?? '(default)'}`;
     case 'receiveany':
       return `receiveany ${op.s} ${op.max}`;
     case 'receiveuntil':
-      return `receiveuntil ${op.s} ${op.it} ${JSON.stringify(op.pattern)}${op.inclusive ? ' inclusive' : ''}`;
+      return `receiveuntil ${op.s} ${op.it} ${quote(op.pattern)}${op.inclusive ? ' inclusive' : ''}`;
     case 'read':
       return `read ${op.it}${op.size === undefined ? '' : ' ' + op.size}`;
     case 'setkeepalive':
