@@ -126,6 +126,36 @@ export const keepaliveScenarios: Scenario[] = [
     ops: [connect('a'), { op: 'setkeepalive', s: 'a', timeout: 50 }, { op: 'sleep', ms: 150 }, connect('b'), reused('b'), send('b', 'who\n'), line('b'), { op: 'close', s: 'b' }],
   },
   {
+    name: 'lua_socket_pool_size: the default size of a pool setkeepalive creates',
+    area,
+    config: { poolSize: 1 },
+    peers: [echoIndex(0), echoIndex(1), echoIndex(2)],
+    ops: [
+      connect('a'), connect('b'), keep('a'), keep('b'),
+      connect('c'), reused('c'), send('c', 'who\n'), line('c'),
+      connect('d'), reused('d'), send('d', 'who\n'), line('d'),
+      { op: 'close', s: 'c' }, { op: 'close', s: 'd' },
+    ],
+  },
+  {
+    name: 'lua_socket_keepalive_timeout: the default idle time',
+    area,
+    config: { keepaliveTimeout: 50 },
+    peers: [[{ awaitClose: true }], echoIndex(1)],
+    ops: [connect('a'), keep('a'), { op: 'sleep', ms: 150 }, connect('b'), reused('b'), send('b', 'who\n'), line('b'), { op: 'close', s: 'b' }],
+  },
+  {
+    name: 'a pool size given to setkeepalive is fixed when the pool is created',
+    area,
+    peers: [echoIndex(0), echoIndex(1), echoIndex(2)],
+    ops: [
+      connect('a'), connect('b'), keep('a', 2), keep('b', 1),
+      connect('c'), reused('c'), send('c', 'who\n'), line('c'),
+      connect('d'), reused('d'), send('d', 'who\n'), line('d'),
+      { op: 'close', s: 'c' }, { op: 'close', s: 'd' },
+    ],
+  },
+  {
     name: 'backlog: pool_size 1, backlog 1: a third connect is refused, the second waits for the first',
     area,
     peers: [echoIndex(0)],

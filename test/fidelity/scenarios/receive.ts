@@ -185,6 +185,25 @@ export const receiveScenarios: Scenario[] = [
     ops: [connect, { op: 'send', s: 'a', data: 'hello\n' }, { op: 'send', s: 'a', data: '' }, { op: 'send', s: 'a', data: '\x00\xff\x80' }, { op: 'sleep', ms: 30 }, close],
   },
   {
+    name: 'connect refused: the error, then every operation sees closed',
+    area,
+    peers: [],
+    ops: [{ op: 'connect', s: 'a', refused: true }, line, { op: 'send', s: 'a', data: 'x' }, { op: 'reused', s: 'a' }, { op: 'setkeepalive', s: 'a' }, close],
+  },
+  {
+    name: 'connect refused, then the same object connects elsewhere',
+    area,
+    peers: [[{ write: 'hi\n' }]],
+    ops: [{ op: 'connect', s: 'a', refused: true }, connect, line, close],
+  },
+  {
+    name: 'settimeout 0 means the configured default, not immediate',
+    area,
+    config: { readTimeout: 150 },
+    peers: [[{ sleep: 50 }, { write: 'late\n' }]],
+    ops: [connect, timeout(0), line, line, close],
+  },
+  {
     name: 'reconnect: connect on a connected object closes the old connection',
     area,
     peers: [[{ awaitClose: true }], [{ readLine: true }]],

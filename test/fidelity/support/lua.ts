@@ -5,6 +5,9 @@ import { opLabel, type Bytes, type ConnectOpts, type Op, type Scenario } from '.
  * The chunk returns its transcript lines; values are printed by `q`, which escapes exactly as
  * `quote` in transcript.ts does.
  */
+/** A loopback port nothing listens on (tcpmux, never served here): connect is refused. */
+export const REFUSED_PORT = 1;
+
 export interface LuaTarget {
   host: string;
   port: number;
@@ -75,7 +78,7 @@ function statement(th: string, op: Op, target: LuaTarget): string {
       const opts = connectOpts(op.opts, target.port);
       return op.unix
         ? call(`return ${s}:connect(${luaString(`unix:${target.unixPath}`)}${opts})`)
-        : call(`return ${s}:connect(${luaString(target.host)}, ${target.port}${opts})`);
+        : call(`return ${s}:connect(${luaString(target.host)}, ${op.refused ? REFUSED_PORT : target.port}${opts})`);
     }
     case 'settimeout':
       return call(`return sock(${luaString(op.s)}):settimeout(${op.ms})`);

@@ -11,7 +11,7 @@ import {
   type UntilReader,
 } from 'cosocket';
 import { effectiveConfig, expandBytes, opLabel, type ConnectOpts, type Op, type Scenario } from './scenario.js';
-import type { LuaTarget } from './lua.js';
+import { REFUSED_PORT, type LuaTarget } from './lua.js';
 import { formatLine, quote } from './transcript.js';
 
 /**
@@ -48,7 +48,7 @@ export async function runNode(scenario: Scenario, target: LuaTarget): Promise<st
       case 'connect':
         await (op.unix
           ? sock(op.s).connect(`unix:${target.unixPath}`, connectOptions(op.opts))
-          : sock(op.s).connect(target.host, target.port, connectOptions(op.opts)));
+          : sock(op.s).connect(target.host, op.refused ? REFUSED_PORT : target.port, connectOptions(op.opts)));
         return 1;
       case 'settimeout':
         sock(op.s).setTimeout(op.ms);

@@ -39,7 +39,8 @@ export interface ConnectOpts {
 /** One client operation; `s` names a socket object, `it` a receiveUntil iterator. */
 export type Op =
   | { op: 'tcp'; s: string }
-  | { op: 'connect'; s: string; unix?: boolean; opts?: ConnectOpts }
+  /** `refused`: to a loopback port nothing listens on (port 1). */
+  | { op: 'connect'; s: string; unix?: boolean; refused?: boolean; opts?: ConnectOpts }
   | { op: 'settimeout'; s: string; ms: number }
   | { op: 'settimeouts'; s: string; connect: number; send: number; read: number }
   | { op: 'send'; s: string; data: Bytes }
@@ -84,7 +85,7 @@ export function opLabel(op: Op): string {
     case 'tcp':
       return `tcp ${op.s}`;
     case 'connect':
-      return `connect ${op.s}${op.unix ? ' unix' : ''}${op.opts ? ' ' + JSON.stringify(op.opts) : ''}`;
+      return `connect ${op.s}${op.unix ? ' unix' : ''}${op.refused ? ' refused' : ''}${op.opts ? ' ' + JSON.stringify(op.opts) : ''}`;
     case 'settimeout':
       return `settimeout ${op.s} ${op.ms}`;
     case 'settimeouts':
