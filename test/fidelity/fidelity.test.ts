@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarios } from './scenarios/index.js';
-import { knownDifferences, type KnownDifference } from './known-differences.js';
+import { knownDifferences } from './known-differences.js';
 import { scenarioLua } from './support/lua.js';
 import { nginxSkip, startNginx, type PrivateNginx } from './support/nginx.js';
 import { runNode } from './support/node-run.js';
-import { startPeer } from './support/peer.js';
-import { effectiveConfig } from './support/scenario.js';
+import { startPeer, type Peer } from './support/peer.js';
+import { effectiveConfig, type Scenario } from './support/scenario.js';
 import { byThread, formatLine, normalizeLua, parseLine } from './support/transcript.js';
 
 /**
@@ -38,26 +38,17 @@ describe.skipIf(skip)(skip ? `fidelity against lua-nginx-module [${skip}]` : 'fi
 
   for (const scenario of scenarios) {
     it(`${scenario.area}: ${scenario.name}`, async () => {
-      const luaPeer = await startPeer(scenario.peers);
-      const luaLines = await nginx.run(scenarioLua(scenario, luaPeer), effectiveConfig(scenario)).catch(async (error: unknown) => {
-        await luaPeer.finish();
-        throw error;
-      });
-      const module = byThread([...luaLines.map((l) => formatLine(normalizeLua(parseLine(l)))), ...(await luaPeer.finish())]);
-
-      const nodePeer = await startPeer(scenario.peers);
-      const nodeLines = await runNode(scenario, nodePeer).catch(async (error: unknown) => {
-        await nodePeer.finish();
-        throw error;
-      });
-      const ours = byThread([...nodeLines, ...(await nodePeer.finish())]);
+      const module = await transcript(scenario, async (peer) =>
+        (await nginx.run(scenarioLua(scenario, peer), effectiveConfig(scenario))).map((l) => formatLine(normalizeLua(parseLine(l)))),
+      );
+      const ours = await transcript(scenario, (peer) => runNode(scenario, peer));
 
       const known = knownDifferences.find((k) => k.scenario === scenario.name && nginx.moduleVersionNumber < k.fixedIn);
       if (known === undefined) {
         expect(ours).toEqual(module);
         tally.same++;
       } else {
-        expect(differing(module, ours)).toEqual(expected(known));
+        expect(differing(module, ours)).toEqual({ module: known.module, ours: known.ours });
         tally.known++;
       }
     });
@@ -74,6 +65,12 @@ function differing(module: string[], ours: string[]): { module: string[]; ours: 
   return out;
 }
 
-function expected(known: KnownDifference): { module: string[]; ours: string[] } {
-  return { module: known.module, ours: known.ours };
+/** One side's transcript against a fresh peer: its lines, then the peer's, grouped by thread. */
+async function transcript(scenario: Scenario, run: (peer: Peer) => Promise<string[]>): Promise<string[]> {
+  const peer = await startPeer(scenario.peers);
+  const lines = await run(peer).catch(async (error: unknown) => {
+    await peer.finish(); // closes the listeners and removes the temp dir
+    throw error;
+  });
+  return byThread([...lines, ...(await peer.finish())]);
 }

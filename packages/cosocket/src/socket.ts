@@ -192,15 +192,11 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
       throw new CosocketError(t.failure?.code ?? 'closed');
     }
     this.writing = true;
-    const queued = writePieces(t.stream, pieces, this.sendMs || config.sendTimeout);
-    if (queued === null) {
-      // The kernel took it all: like OpenResty's send, return without holding the write side
-      // busy across an await (another thread may send meanwhile).
-      this.writing = false;
-      return bytes;
-    }
     try {
-      await queued;
+      const queued = writePieces(t.stream, pieces, this.sendMs || config.sendTimeout);
+      // null: the kernel took it all. Like OpenResty's send, return without an await, so the
+      // write side is not held busy while the caller resumes (another thread may send).
+      if (queued !== null) await queued;
       return bytes;
     } catch (error) {
       // Any send failure, timeout included, closes the write half only (cosocket.md §2.3).
