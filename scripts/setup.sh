@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a Debian machine (the README's install command):
-# redis-server, memcached and openssl from apt, FerretDB v1.24.2 built with Go, pnpm, the
+# redis-server, memcached, openssl and nginx with lua-nginx-module from apt, FerretDB v1.24.2 built with Go, pnpm, the
 # dependencies, and the build. It starts no server: the test run starts its own.
 #
 # Long steps run quietly; their log is printed only when they fail.
@@ -49,6 +49,9 @@ if [[ "$(id -u)" -ne 0 ]]; then SUDO=(sudo); fi
 step "apt-get update" "${SUDO[@]}" apt-get update
 step "apt-get install redis-server memcached openssl" \
   "${SUDO[@]}" apt-get install -y redis-server memcached openssl
+# nginx with lua-nginx-module: the fidelity suite (test/fidelity) runs the same scenarios on it.
+step "apt-get install nginx-light libnginx-mod-http-lua lua-resty-core" \
+  "${SUDO[@]}" apt-get install -y nginx-light libnginx-mod-http-lua lua-resty-core
 # A fresh machine may lack the toolchains themselves; install them only then.
 if ! command -v go >/dev/null; then
   step "apt-get install golang-go" "${SUDO[@]}" apt-get install -y golang-go ca-certificates
@@ -57,7 +60,7 @@ if ! command -v node >/dev/null; then
   step "apt-get install nodejs npm" "${SUDO[@]}" apt-get install -y nodejs npm
 fi
 # The distro services are not used (the tests start their own servers on free
-# ports); nothing here relies on, or stops, a redis already on 6379.
+# ports, nginx included); nothing here relies on, or stops, a redis already on 6379.
 
 # --------------------------------------------------------------------- FerretDB
 GOBIN_DIR="$(go env GOPATH)/bin"

@@ -4,13 +4,15 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export type Binary = 'redis-server' | 'memcached' | 'ferretdb' | 'mongod' | 'openssl';
+export type Binary = 'redis-server' | 'memcached' | 'ferretdb' | 'mongod' | 'openssl' | 'nginx';
 
 /** How to get each binary; shown when CI=true and it is missing. */
 export const installHints: Record<Binary, string> = {
   'redis-server': 'apt-get install -y redis-server',
   memcached: 'apt-get install -y memcached',
   openssl: 'apt-get install -y openssl',
+  // nginx with lua-nginx-module, for the fidelity suite (test/fidelity).
+  nginx: 'apt-get install -y nginx-light libnginx-mod-http-lua lua-resty-core',
   ferretdb:
     'run scripts/setup.sh (it builds FerretDB v1.24.2 with Go into $(go env GOPATH)/bin)',
   mongod: 'install MongoDB Community Server (mongod) from https://www.mongodb.com/try/download',
@@ -57,6 +59,7 @@ const versionPatterns: Record<Binary, [string[], RegExp]> = {
   ferretdb: [['--version'], /version: v?(\d+\.\d+\.\d+\S*)/],
   mongod: [['--version'], /db version v(\d+\.\d+\.\d+)/],
   openssl: [['version'], /OpenSSL (\d+\.\d+\.\d+)/],
+  nginx: [['-v'], /nginx\/(\d+\.\d+\.\d+)/],
 };
 
 /** `7.0.15` for redis-server etc.; undefined when the binary does not say. */

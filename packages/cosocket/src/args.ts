@@ -104,7 +104,8 @@ export function parseUntilPattern(pattern: unknown, options: unknown): { pattern
   if (typeof pattern === 'string') bytes = Buffer.from(pattern);
   else if (pattern instanceof Uint8Array) bytes = Buffer.from(pattern);
   else throw new TypeError(`bad pattern argument: string expected, got ${typeof pattern}`);
-  if (bytes.length === 0) throw new TypeError('pattern is empty');
+  // lua-nginx-module returns `nil, "pattern is empty"` (a soft error, not a thrown one).
+  if (bytes.length === 0) throw new CosocketError('pattern is empty');
   let inclusive = false;
   if (options !== undefined) {
     if (typeof options !== 'object' || options === null) throw new TypeError('bad options argument: object expected');

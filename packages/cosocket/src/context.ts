@@ -131,6 +131,8 @@ export class LightThread<T> implements PromiseLike<T> {
 
   constructor(context: RequestContext, run: (thread: LightThread<T>) => Promise<T>) {
     this.context = context;
+    // Registered before the body starts: it runs synchronously and may end before run returns.
+    context.running.add(this as LightThread<unknown>);
     this.settled = run(this).then(
       (value): Outcome<T> => ({ ok: true, value }),
       (error: unknown): Outcome<T> => ({ ok: false, error }),
@@ -160,9 +162,8 @@ export function spawn<A extends unknown[], T>(fn: (...args: A) => T | Promise<T>
   const parent = storage.getStore();
   if (parent === undefined) throw new Error('spawn() called outside a request context');
   const context = parent.context;
-  const thread: LightThread<T> = new LightThread<T>(context, async (self) => {
-    // Yield first so spawn returns before the thread body runs, like a coroutine start.
-    await undefined;
+  // Like ngx.thread.spawn, the body runs now, up to its first await, before spawn returns.
+  return new LightThread<T>(context, async (self) => {
     const frame: Frame = { context, thread: self as LightThread<unknown>, names: new Map() };
     try {
       return await storage.run(frame, () => fn(...args));
@@ -171,9 +172,6 @@ export function spawn<A extends unknown[], T>(fn: (...args: A) => T | Promise<T>
       if (self.status === 'running') self.status = 'zombie';
     }
   });
-  // A thread's failure is kept for whoever waits (`settled` never rejects).
-  context.running.add(thread as LightThread<unknown>);
-  return thread;
 }
 
 /** The value type of each light thread in a tuple, like `Awaited` is for `Promise.all`. */

@@ -250,7 +250,10 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     }
     this.writing = true;
     try {
-      await writePieces(t.stream, pieces, this.sendMs || config.sendTimeout);
+      const queued = writePieces(t.stream, pieces, this.sendMs || config.sendTimeout);
+      // null: the kernel took it all. Like OpenResty's send, return without an await, so the
+      // write side is not held busy while the caller resumes (another thread may send).
+      if (queued !== null) await queued;
       return bytes;
     } catch (error) {
       // Any send failure, timeout included, closes the write half only (cosocket.md §2.3).
@@ -297,7 +300,8 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.beginRead(t, null);
     try {
       while (t.reader.length === 0) await this.fill(t, () => EMPTY, 'receiveany');
-      return this.out(t.reader.take(Math.min(limit, t.reader.front().length)));
+      // One receiveany hands back at most one lua_socket_buffer_size worth (§4.7).
+      return this.out(t.reader.take(Math.min(limit, config.bufferSize, t.reader.length)));
     } finally {
       this.endRead(t);
     }
@@ -421,6 +425,9 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     this.checkBusy(true, true);
     const pending = t.pendingUnsolicited;
     if (t.reader.length - pending > 0) throw new CosocketError('unread data in buffer');
+    // The peer's FIN with all its data read: lua-nginx-module refuses with `closed` and leaves
+    // the connection open (a later close() succeeds).
+    if (t.eof && t.reader.length === 0 && t.failure === null) throw new CosocketError('closed');
     if (pending > 0 || t.eof || t.failure !== null) {
       this.finalize('connection in dubious state');
       throw new CosocketError('connection in dubious state');
@@ -450,15 +457,26 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
 
   /** 0 for a fresh connection, k for one that came from the pool for the k-th time. */
   getReusedTimes(): number {
+    // While connecting OpenResty already has the connection object: 0 (t/128 TEST 5).
+    if (this.connecting) return 0;
     if (this.transport === null) throw locateError(this.closedError(), this.address, 'getreusedtimes');
     return this.lease!.reused;
   }
 
-  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
+  /**
+   * Closes the connection (it does not go to the pool); the object may `connect` again.
+   * Resolves when the socket is already closed, where OpenResty returns `nil, "closed"`: so
+   * `finally { await sock.close() }` never hides the error that closed it.
+   */
   async close(): Promise<void> {
     try {
       if (this.connecting) throw new CosocketError('socket busy connecting');
-      if (this.transport === null || (this.readClosed && this.writeClosed)) throw this.closedError();
+      if (this.transport === null) return;
+      if (this.readClosed && this.writeClosed) {
+        // Both halves closed by errors: release the connection now rather than at context end.
+        this.finalize('closed');
+        return;
+      }
       this.checkOwner();
       this.checkBusy(true, true);
       this.finalize('closed');

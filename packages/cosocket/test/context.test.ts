@@ -111,6 +111,51 @@ describe('light threads', () => {
     expect(server.open).toBe(0);
   });
 
+  it('spawn runs the body up to its first await before returning, like ngx.thread.spawn', async () => {
+    const order: string[] = [];
+    await withContext(async () => {
+      const t = spawn(async () => {
+        order.push('thread starts');
+        await sleep(1);
+        order.push('thread resumes');
+      });
+      order.push('spawn returned');
+      await t;
+    });
+    expect(order).toEqual(['thread starts', 'spawn returned', 'thread resumes']);
+  });
+
+  it('a thread spawned to receive holds the read: the parent gets socket busy reading', async () => {
+    const server = await pingServer();
+    await withContext(async () => {
+      const sock = tcp();
+      await sock.connect(server.host, server.port);
+      const reader = spawn(async () => (await sock.receive()).toString());
+      expect((await sock.receive().catch((e: CosocketError) => e.code)) as string).toBe('socket busy reading');
+      await sock.send('PING\n');
+      expect(await reader).toBe('PONG');
+      await sock.close();
+    });
+  });
+
+  it('two threads each send a line then receive: the second gets busy reading, not busy writing', async () => {
+    const server = await pingServer();
+    await withContext(async () => {
+      const sock = tcp();
+      await sock.connect(server.host, server.port);
+      // A send the kernel takes whole returns without holding the write side (issue 16 item 5).
+      const exchange = async () => {
+        await sock.send('PING\n');
+        return (await sock.receive()).toString();
+      };
+      const [first, second] = await Promise.allSettled([wait(spawn(exchange)), wait(spawn(exchange))]);
+      expect(first).toEqual({ status: 'fulfilled', value: 'PONG' });
+      expect(second.status).toBe('rejected');
+      expect(((second as PromiseRejectedResult).reason as CosocketError).code).toBe('socket busy reading');
+      await sock.close();
+    });
+  });
+
   it('spawn outside a context throws', () => {
     expect(() => spawn(async () => 1)).toThrow(/outside a request context/);
   });

@@ -194,6 +194,26 @@ describe('setKeepalive refusals', () => {
     expect(server.open).toBe(0);
   });
 
+  it("after the peer's FIN with all data read: fails with closed and leaves the connection open", async () => {
+    let got = '';
+    const server = await scriptedServer(async (c) => {
+      await c.write('bye\n');
+      c.end();
+      got = (await c.readUntil('\n')).toString();
+    });
+    servers.push(server);
+    const sock = tcp();
+    await sock.connect(server.host, server.port);
+    expect((await sock.receive()).toString()).toBe('bye');
+    await sleep(30); // the FIN has arrived, nobody read it
+    expect((await failure(sock.setKeepalive())).code).toBe('closed');
+    // Like lua-nginx-module 0.10.23: still open, the write half works and close() succeeds.
+    expect(await sock.send('still\n')).toBe(6);
+    await sleep(20);
+    expect(got).toBe('still\n');
+    await sock.close();
+  });
+
   it('fails with closed on a half-closed socket', async () => {
     const server = await scriptedServer(async (c) => c.end());
     servers.push(server);
