@@ -71,14 +71,14 @@ export interface ConnectionResource {
 export class Mongo {
   private sock: TcpSocket<Buffer> = tcp();
   private phase: 'writing' | 'reading' | null = null;
-  /** `host:port` or `unix:/path` of the last `connect`, named in every error. */
-  private peer: string | undefined;
   private poolName = '';
   private explicitPool = false;
   /** Set by `db.auth` after connect: the default pool name does not describe that identity. */
   private authenticatedLater = false;
   private serverLimits: ServerLimits = DEFAULT_LIMITS;
   private readonly decodeOptions: DecodeOptions;
+  /** `host:port` or `unix:/path` of the last `connect`, named in every error. */
+  private peer: string | undefined;
   /** Open cursors, killed before the connection returns to the pool. */
   readonly resources = new Set<ConnectionResource>();
   /** The hello reply of this connection's handshake (undefined for a reused connection). */

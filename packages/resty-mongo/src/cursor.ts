@@ -121,10 +121,9 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     this.index = 0;
     this.db.conn.resources.delete(this);
     const id = this.id;
-    if (id !== null && !id.isZero() && this.db.conn.connected) {
-      this.id = Long.ZERO;
-      await this.db.command({ killCursors: this.collectionName, cursors: [id] });
-    }
+    if (id === null || id.isZero()) return;
+    this.id = Long.ZERO;
+    if (this.db.conn.connected) await this.db.command({ killCursors: this.collectionName, cursors: [id] });
   }
 
   /** ConnectionResource: best-effort kill before the connection is pooled. */
