@@ -44,9 +44,12 @@ export class OperationError extends Error {
     if (address !== undefined) this.address = address;
     if (command !== undefined) this.command = command;
     const before = this.message;
+    // Read the stack before the message changes: V8 formats it on first access, so read after,
+    // it would already hold the new message and the replace below would add the origin twice.
+    const stack = this.stack;
     this.message = this.compose();
     // The stack's first line was written with the old message.
-    if (typeof this.stack === 'string' && before !== this.message) this.stack = this.stack.replace(before, this.message);
+    if (typeof stack === 'string' && before !== this.message) this.stack = stack.replace(before, this.message);
     return this;
   }
 

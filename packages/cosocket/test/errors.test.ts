@@ -105,6 +105,9 @@ describe('errors name the address and the operation', () => {
     const error = new CosocketError('timeout', { address: 'h:1', command: 'receive' }).locate(undefined, 'GET');
     expect(error.message).toBe('timeout (h:1, GET)');
     expect(error.stack?.split('\n')[0]).toBe('CosocketError: timeout (h:1, GET)');
+    // An error located for the first time (its stack never read yet) names the origin once.
+    const fresh = new ProtocolError('bad reply').locate('h:1', 'find');
+    expect(fresh.stack?.split('\n')[0]).toBe('ProtocolError: bad reply (h:1, find)');
   });
 });
 

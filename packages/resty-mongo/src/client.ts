@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BSON, type Document } from 'bson';
-import { checkTlsOptions, ConnectionSlot, CosocketError, tcp, type TcpSocket } from 'cosocket';
+import { checkTlsOptions, ConnectionSlot, CosocketError, keepsConnection, locateError, OperationError, tcp, type TcpSocket } from 'cosocket';
 import { authenticateScram, MECHANISMS, type ScramMechanism } from './auth/scram.js';
 import { Database } from './database.js';
 import { MongoAuthError, MongoSizeError, serverErrorFromReply } from './errors.js';
@@ -63,7 +63,7 @@ export interface ConnectionResource {
 
 /**
  * A MongoDB connection on a cosocket (lua-resty-mongol's connection object, OP_MSG era).
- * One request at a time: a second concurrent call throws `CosocketError` `socket busy ...`
+ * One request at a time: a second concurrent call rejects with `CosocketError` `socket busy ...`
  * without touching the socket. Use `named()` to give each light thread its own.
  */
 export class Mongo {
@@ -74,6 +74,8 @@ export class Mongo {
   private authenticatedLater = false;
   private serverLimits: ServerLimits = DEFAULT_LIMITS;
   private readonly decodeOptions: DecodeOptions;
+  /** `host:port` or `unix:/path` of the last `connect`, named in every error. */
+  private peer: string | undefined;
   /** Open cursors, killed before the connection returns to the pool. */
   readonly resources = new Set<ConnectionResource>();
   /** The hello reply of this connection's handshake (undefined for a reused connection). */
@@ -81,6 +83,16 @@ export class Mongo {
 
   constructor(private readonly options: MongoOptions = {}) {
     this.decodeOptions = { ...DEFAULT_DECODE, ...options.decode };
+  }
+
+  /** `host:port` or `unix:/path` of the last `connect` (undefined before): every error's `address`. */
+  get address(): string | undefined {
+    return this.peer;
+  }
+
+  /** Whether the connection is open: connected, and not closed (or pooled) since. */
+  get connected(): boolean {
+    return this.sock.idleEvent() !== 'closed';
   }
 
   /** The limits of the server behind this connection (defaults before the handshake). */
@@ -100,9 +112,19 @@ export class Mongo {
 
   /**
    * Connects (or takes a pooled connection). A fresh connection runs TLS, the `hello`
-   * handshake and SCRAM authentication; a reused one skips all three.
+   * handshake and SCRAM authentication; a reused one skips all three. Errors name the step:
+   * `connect` for the socket and anything without a command of its own, else the command
+   * (`hello`, `saslStart`, `saslContinue`).
    */
   async connect(host: string, port?: number | MongoConnectOptions, options?: MongoConnectOptions): Promise<void> {
+    try {
+      await this.open(host, port, options);
+    } catch (error) {
+      throw locateStep(error, this.peer, 'connect');
+    }
+  }
+
+  private async open(host: string, port?: number | MongoConnectOptions, options?: MongoConnectOptions): Promise<void> {
     if (typeof port === 'object') {
       options = port;
       port = undefined;
@@ -112,6 +134,7 @@ export class Mongo {
     const creds = credentialsOf(opts);
     const isUnix = /^unix:/i.test(host);
     const address = isUnix ? host : `${host}:${String(port)}`;
+    this.peer = address;
     this.explicitPool = opts.pool !== undefined;
     const poolName = opts.pool ?? defaultPoolName(address, creds, opts.ssl === true);
     this.authenticatedLater = false;
@@ -129,7 +152,7 @@ export class Mongo {
       }
     } catch (error) {
       // A connection that failed its handshake or authentication must never be pooled.
-      this.sock.forceClose('mongo handshake failed');
+      this.sock.forceClose('after a failed handshake');
       throw error;
     }
   }
@@ -156,6 +179,14 @@ export class Mongo {
 
   /** Authenticates this connection (used by `db.auth`). */
   async authenticate(username: string, password: string, source: string, mechanism?: ScramMechanism): Promise<void> {
+    try {
+      await this.scram(username, password, source, mechanism);
+    } catch (error) {
+      throw locateStep(error, this.peer, 'saslStart');
+    }
+  }
+
+  private async scram(username: string, password: string, source: string, mechanism: ScramMechanism | undefined): Promise<void> {
     if (mechanism !== undefined && !MECHANISMS.includes(mechanism)) throw new TypeError(`unsupported mechanism: ${String(mechanism)}`);
     let chosen = mechanism;
     if (chosen === undefined) {
@@ -167,7 +198,7 @@ export class Mongo {
       await authenticateScram((db, cmd) => this.command(db, cmd), { username, password, source, mechanism: chosen });
     } catch (error) {
       // The server's answers could not be trusted: do not keep talking to it on this socket.
-      if (error instanceof MongoAuthError) this.sock.forceClose('mongo authentication not trusted');
+      if (error instanceof MongoAuthError) this.sock.forceClose('after a SCRAM answer that could not be trusted');
       throw error;
     }
   }
@@ -180,7 +211,7 @@ export class Mongo {
   async setKeepalive(maxIdleMs?: number, poolSize?: number): Promise<void> {
     await this.releaseResources();
     if (this.authenticatedLater && !this.explicitPool) {
-      this.sock.forceClose('authenticated after connect');
+      this.sock.forceClose('authenticated by db.auth after connect, so not pooled');
       return;
     }
     await this.sock.setKeepalive(maxIdleMs, poolSize);
@@ -191,10 +222,19 @@ export class Mongo {
     return this.sock.getReusedTimes();
   }
 
-  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
+  /**
+   * Closes the connection (it does not go to the pool); the object may `connect` again.
+   * Resolves when it is already closed or was never connected, so `finally { await
+   * conn.close() }` never hides the error that closed it.
+   */
   async close(): Promise<void> {
     this.resources.clear();
-    await this.sock.close();
+    try {
+      await this.sock.close();
+    } catch (error) {
+      if (error instanceof CosocketError && error.code === 'closed') return;
+      throw error;
+    }
   }
 
   /** A database handle (`conn:new_db_handle(name)`). */
@@ -205,15 +245,26 @@ export class Mongo {
   /**
    * Runs one command on database `db` and returns the reply; `ok: 0` throws `MongoServerError`.
    * `sequences` become kind-1 sections. `cmd` is copied, never mutated (its first key must be
-   * the command name).
+   * the command name, which every error names as its `command`).
    */
   async command(db: string, cmd: Document, sequences: readonly DocumentSequence[] = []): Promise<Document> {
-    const reply = await this.roundTrip(db, cmd, sequences);
-    if (reply.ok !== 1 && reply.ok !== true) throw serverErrorFromReply(reply);
-    return reply;
+    try {
+      return await this.exchange(db, cmd, sequences);
+    } catch (error) {
+      throw locateError(error, this.peer, commandName(cmd));
+    }
   }
 
-  private async roundTrip(db: string, cmd: Document, sequences: readonly DocumentSequence[]): Promise<Document> {
+  /**
+   * One request and its reply. What can refuse the request is checked before the first byte is
+   * written, and such an error never touched the connection: a request already in flight, a
+   * command or message above the server's limits, and the socket's own refusals (`peek()` runs
+   * the read checks at once: not connected, closed, `bad request` from another context,
+   * `socket busy connecting`). From the first byte on, one rule decides (`keepsConnection`):
+   * a server's error reply, read whole, leaves the connection in sync; any other failure
+   * closes it, since a reply may still be in flight or half read.
+   */
+  private async exchange(db: string, cmd: Document, sequences: readonly DocumentSequence[]): Promise<Document> {
     if (this.phase !== null) throw new CosocketError(`socket busy ${this.phase}`);
     const body = BSON.serialize(withDb(cmd, db), SERIALIZE_OPTIONS);
     const limits = this.serverLimits;
@@ -225,15 +276,16 @@ export class Mongo {
     if (message.length > limits.maxMessageSizeBytes) {
       throw new MongoSizeError(`message of ${message.length} bytes exceeds maxMessageSizeBytes`, message.length, limits.maxMessageSizeBytes);
     }
+    this.sock.peek();
     this.phase = 'writing';
     try {
       await this.sock.send(message.pieces);
       this.phase = 'reading';
-      return await readReply(this.sock, requestId, limits.maxMessageSizeBytes, this.decodeOptions);
+      const reply = await readReply(this.sock, requestId, limits.maxMessageSizeBytes, this.decodeOptions);
+      if (reply.ok !== 1 && reply.ok !== true) throw serverErrorFromReply(reply);
+      return reply;
     } catch (error) {
-      // Anything that fails mid-exchange (timeout included) leaves a reply in flight or half
-      // read: the stream cannot be trusted any more, so it is closed, never pooled.
-      if (this.phase === 'reading' || !isHarmless(error)) this.sock.forceClose('mongo request failed');
+      if (!keepsConnection(error)) this.sock.forceClose(closeReason(error, this.phase));
       throw error;
     } finally {
       this.phase = null;
@@ -247,9 +299,25 @@ export class Mongo {
   }
 }
 
-/** Errors a send raises before any byte moved: the connection is still in sync. */
-function isHarmless(error: unknown): boolean {
-  return error instanceof CosocketError && (error.code === 'bad request' || error.code.startsWith('socket busy'));
+/** Why a failed exchange closed the connection, as a later operation's `closed (...)` says. */
+function closeReason(error: unknown, phase: 'writing' | 'reading' | null): string {
+  if (error instanceof CosocketError && error.code === 'timeout') return phase === 'reading' ? 'after a read timeout' : 'after a send timeout';
+  return 'after a failed request';
+}
+
+/** The command name: the first key of the command document. */
+function commandName(cmd: Document): string | undefined {
+  const first: unknown = cmd instanceof Map ? (cmd as Map<string, unknown>).keys().next().value : Object.keys(cmd)[0];
+  return typeof first === 'string' ? first : undefined;
+}
+
+/**
+ * Adds `address` to an error of a step made of several commands (`connect`, `db.auth`), and
+ * names the step as its `command` unless a command inside already named itself.
+ */
+function locateStep(error: unknown, address: string | undefined, step: string): unknown {
+  const named = error instanceof OperationError && error.command !== undefined;
+  return locateError(error, address, named ? undefined : step);
 }
 
 function withDb(cmd: Document, db: string): Document {

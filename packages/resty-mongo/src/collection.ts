@@ -77,14 +77,14 @@ export class Collection {
   /** A lazy cursor: nothing is sent until the first `next()` / iteration. */
   find<T = Document>(filter: Document = {}, options: FindOptions = {}): Cursor<T> {
     const cmd = findCommand(this.name, filter, options);
-    return new Cursor<T>(this.db, this.name, () => this.db.command(cmd), cursorOptions(options));
+    return new Cursor<T>(this.db, this.name, () => this.db.command(cmd), cursorOptions(options), 'find');
   }
 
   /** An aggregation pipeline, as a lazy cursor. */
   aggregate<T = Document>(pipeline: Document[], options: { batchSize?: number } = {}): Cursor<T> {
     const cursor: Document = options.batchSize !== undefined ? { batchSize: options.batchSize } : {};
     const cmd = { aggregate: this.name, pipeline, cursor };
-    return new Cursor<T>(this.db, this.name, () => this.db.command(cmd), cursorOptions(options));
+    return new Cursor<T>(this.db, this.name, () => this.db.command(cmd), cursorOptions(options), 'aggregate');
   }
 
   /** Updates the first document matching `filter` (operators, or an aggregation pipeline). */

@@ -1,7 +1,8 @@
 import { Long, type Document } from 'bson';
+import { locateError } from 'cosocket';
 import type { ConnectionResource } from './client.js';
 import type { Database } from './database.js';
-import { MongoProtocolError } from './errors.js';
+import { MongoClientError, MongoProtocolError } from './errors.js';
 
 /** A cursor id as the server sent it: a number when bson promoted it, a Long or a bigint. */
 function toLong(id: unknown): Long {
@@ -42,18 +43,23 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
   private started = false;
   private closed = false;
 
+  /**
+   * `open` runs the command that opens the cursor (`openedBy` names it in errors about its
+   * reply: `find`, `aggregate`, ...).
+   */
   constructor(
     private readonly db: Database,
     collectionName: string,
     private readonly open: (() => Promise<Document>) | null,
     private readonly options: CursorOptions = {},
+    private readonly openedBy = 'find',
   ) {
     this.collectionName = collectionName;
   }
 
-  /** A cursor over a reply that already holds `cursor.firstBatch`. */
-  static fromReply<T = Document>(db: Database, collectionName: string, reply: Document, options: CursorOptions = {}): Cursor<T> {
-    const cursor = new Cursor<T>(db, collectionName, null, options);
+  /** A cursor over a reply that already holds `cursor.firstBatch` (the reply to `openedBy`). */
+  static fromReply<T = Document>(db: Database, collectionName: string, reply: Document, options: CursorOptions = {}, openedBy = 'find'): Cursor<T> {
+    const cursor = new Cursor<T>(db, collectionName, null, options, openedBy);
     cursor.accept(reply, 'firstBatch');
     return cursor;
   }
@@ -67,7 +73,7 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
   async next(): Promise<T | null> {
     if (this.closed) return null;
     if (!this.started) {
-      if (this.open === null) throw new Error('cursor has no command to start with');
+      if (this.open === null) throw new MongoClientError('this cursor has no command to open it (use col.find() or col.aggregate())', { address: this.db.conn.address, command: this.openedBy });
       this.accept(await this.open(), 'firstBatch');
     }
     while (this.index >= this.batch.length) {
@@ -102,7 +108,12 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     }
   }
 
-  /** Kills the server cursor if it is still open; further `next()` calls return null. */
+  /**
+   * Kills the server cursor if it is still open; further `next()` calls return null.
+   * Idempotent, and it resolves when the connection is already closed (the cursor cannot be
+   * reached there any more), so `finally { await cursor.close() }` never hides the error that
+   * closed the connection.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -110,10 +121,9 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     this.index = 0;
     this.db.conn.resources.delete(this);
     const id = this.id;
-    if (id !== null && !id.isZero()) {
-      this.id = Long.ZERO;
-      await this.db.command({ killCursors: this.collectionName, cursors: [id] });
-    }
+    if (id === null || id.isZero()) return;
+    this.id = Long.ZERO;
+    if (this.db.conn.connected) await this.db.command({ killCursors: this.collectionName, cursors: [id] });
   }
 
   /** ConnectionResource: best-effort kill before the connection is pooled. */
@@ -139,7 +149,16 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     this.accept(await this.db.command(cmd), 'nextBatch');
   }
 
+  /** Takes a batch from the reply; a reply without one names its address and command. */
   private accept(reply: Document, field: 'firstBatch' | 'nextBatch'): void {
+    try {
+      this.takeBatch(reply, field);
+    } catch (error) {
+      throw locateError(error, this.db.conn.address, field === 'firstBatch' ? this.openedBy : 'getMore');
+    }
+  }
+
+  private takeBatch(reply: Document, field: 'firstBatch' | 'nextBatch'): void {
     const cursor = reply.cursor as Document | undefined;
     if (cursor === undefined || typeof cursor !== 'object') throw new MongoProtocolError('reply has no cursor document');
     const docs = cursor[field] as unknown;

@@ -18,8 +18,9 @@ export class Database {
     return new Collection(this, name);
   }
 
-  /** Runs any command on this database; `ok: 0` throws `MongoServerError`. */
+  /** Runs any command on this database; `ok: 0` rejects with `MongoServerError`. */
   command(doc: Document): Promise<Document> {
+    // Not async, to spare a promise per command: `conn.command` is, so this never throws.
     return this.conn.command(this.name, doc);
   }
 
@@ -27,7 +28,7 @@ export class Database {
    * Authenticates the connection with SCRAM against this database (the user's authSource).
    * The mechanism is negotiated with the server when omitted.
    */
-  auth(username: string, password: string, options: { mechanism?: ScramMechanism } = {}): Promise<void> {
+  async auth(username: string, password: string, options: { mechanism?: ScramMechanism } = {}): Promise<void> {
     return this.conn.authenticate(username, password, this.name, options.mechanism);
   }
 
@@ -36,7 +37,7 @@ export class Database {
     const cmd: Document = { listCollections: 1, filter, cursor: {} };
     if (options.nameOnly === true) cmd.nameOnly = true;
     const reply = await this.command(cmd);
-    return Cursor.fromReply<Document>(this, '', reply).toArray();
+    return Cursor.fromReply<Document>(this, '', reply, {}, 'listCollections').toArray();
   }
 
   /** Drops this database. */

@@ -1,7 +1,14 @@
 import type { Document } from 'bson';
+import { OperationError } from 'cosocket';
 
-/** Base class of every error resty-mongo throws itself (transport failures are `CosocketError`). */
-export class MongoError extends Error {
+/**
+ * Base class of every error resty-mongo words itself; transport failures are cosocket's
+ * `CosocketError`. Both derive from cosocket's `OperationError`, so every error carries
+ * `address` (`host:port` or `unix:/path`) and `command` (the MongoDB command: `find`, `getMore`,
+ * `hello`, `saslStart`, ...; `connect` for the connect step), and, except for a server's own
+ * reply, its message ends in both: `... (127.0.0.1:27017, find)`.
+ */
+export class MongoError extends OperationError {
   /** Always `'MongoError'`. */
   override name = 'MongoError';
 }
@@ -22,7 +29,8 @@ export interface WriteError {
 
 /**
  * The server refused a command (`ok: 0`) or some statements of a write (`writeErrors`). The
- * connection stays usable and poolable.
+ * reply was read whole, so the connection stays usable and poolable (`keepsConnection`); the
+ * message is the server's `errmsg`, unchanged, with `address` and `command` as fields only.
  */
 export class MongoServerError extends MongoError {
   /** Always `'MongoServerError'`. */
@@ -59,6 +67,11 @@ export class MongoServerError extends MongoError {
     this.errorLabels = fields.errorLabels ?? [];
     this.result = undefined;
   }
+
+  /** A server reply read whole: the connection is in sync. */
+  override get keepsConnection(): boolean {
+    return true;
+  }
 }
 
 /**
@@ -80,7 +93,10 @@ export class MongoAuthError extends MongoError {
   override name = 'MongoAuthError';
 }
 
-/** A document or message exceeds the server's limits; nothing was sent, the connection is fine. */
+/**
+ * A document or message exceeds the server's limits. Raised before anything was written, so the
+ * connection never saw the request and stays as it was.
+ */
 export class MongoSizeError extends MongoError {
   /** Always `'MongoSizeError'`. */
   override name = 'MongoSizeError';
@@ -93,6 +109,15 @@ export class MongoSizeError extends MongoError {
   ) {
     super(message);
   }
+}
+
+/**
+ * The application misused the client in a way a `TypeError` for a bad argument does not cover
+ * (e.g. a `Cursor` built without a command to open it). Nothing was sent.
+ */
+export class MongoClientError extends MongoError {
+  /** Always `'MongoClientError'`. */
+  override name = 'MongoClientError';
 }
 
 /** Names for codes a server may send without `codeName` (FerretDB omits it in write errors). */

@@ -8,10 +8,10 @@ export { Mongo, defaultPoolName, type MongoOptions, type MongoConnectOptions, ty
 export { Database } from './database.js';
 export { Collection, type FindOptions, type UpdateResult } from './collection.js';
 export { Cursor, type CursorOptions } from './cursor.js';
-export { MongoError, MongoServerError, MongoProtocolError, MongoAuthError, MongoSizeError, type WriteError } from './errors.js';
+export { MongoError, MongoServerError, MongoProtocolError, MongoAuthError, MongoSizeError, MongoClientError, type WriteError } from './errors.js';
 export type { ServerLimits } from './handshake.js';
 export type { ScramMechanism } from './auth/scram.js';
-export { CosocketError } from 'cosocket';
+export { CosocketError, OperationError, keepsConnection } from 'cosocket';
 export {
   BSON,
   Binary,

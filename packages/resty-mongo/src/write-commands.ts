@@ -1,4 +1,5 @@
 import { BSON, ObjectId, type Document } from 'bson';
+import { locateError } from 'cosocket';
 import type { Database } from './database.js';
 import { codeNameOf, MongoServerError, MongoSizeError, type WriteError } from './errors.js';
 
@@ -26,6 +27,9 @@ export interface WriteOutcome {
   writeConcernError: Document | undefined;
   /** Statements sent (in order; for ordered writes the ones after a failed batch are not). */
   sent: number;
+  /** Where the write went and which command it was, for the error of `throwOnWriteErrors`. */
+  address: string | undefined;
+  command: WriteKind;
 }
 
 /**
@@ -156,9 +160,24 @@ export async function runWrite(
   const limits = db.conn.limits;
   // A statement wrapping a document ({q, u}) may exceed the document limit by its envelope.
   const statementLimit = kind === 'insert' ? limits.maxBsonObjectSize : limits.maxBsonObjectSize + ENVELOPE_RESERVE;
-  const { bytes: all, offsets } = serializeStatements(statements, statementLimit, prefixIds);
+  let serialized: SerializedStatements;
+  try {
+    serialized = serializeStatements(statements, statementLimit, prefixIds);
+  } catch (error) {
+    throw locateError(error, db.conn.address, kind);
+  }
+  const { bytes: all, offsets } = serialized;
   const count = statements.length;
-  const outcome: WriteOutcome = { n: 0, nModified: 0, upserted: [], writeErrors: [], writeConcernError: undefined, sent: 0 };
+  const outcome: WriteOutcome = {
+    n: 0,
+    nModified: 0,
+    upserted: [],
+    writeErrors: [],
+    writeConcernError: undefined,
+    sent: 0,
+    address: db.conn.address,
+    command: kind,
+  };
   const maxBytes = limits.maxMessageSizeBytes - ENVELOPE_RESERVE;
   let start = 0;
   while (start < count) {
@@ -210,5 +229,5 @@ export function throwOnWriteErrors(outcome: WriteOutcome, result: Document): voi
     writeConcernError: wce,
   });
   error.result = result;
-  throw error;
+  throw error.locate(outcome.address, outcome.command);
 }

@@ -52,6 +52,9 @@ describe.skipIf(skip)(`resty-mongo SCRAM ${skip || ''}`, () => {
       const error = (await m.connect(server.host, server.port, creds).catch((e: unknown) => e)) as MongoServerError;
       expect(error).toBeInstanceOf(MongoServerError);
       expect(error.code).toBe(18);
+      // The server's words as message; where and in which SCRAM step as fields.
+      expect(error.message).toBe(error.errmsg);
+      expect(error).toMatchObject({ address: `${server.host}:${server.port}`, command: expect.stringMatching(/^sasl(Start|Continue)$/) });
       expect(`${error.message} ${JSON.stringify(error)} ${String(error.stack)}`).not.toContain(creds.password);
       expect(() => m.getReusedTimes()).toThrow(); // never pooled, never usable
     }

@@ -2,7 +2,7 @@
 // once with MongoProtocolError, allocate nothing large, and close the connection for good.
 
 import { CosocketError, poolStats } from 'cosocket';
-import { BSON, Mongo, MongoProtocolError, type Document } from 'resty-mongo';
+import { Binary, BSON, Mongo, MongoAuthError, MongoProtocolError, type Document } from 'resty-mongo';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../support/scripted-server.js';
 
@@ -70,6 +70,9 @@ describe('resty-mongo against hostile frames', () => {
       const error = await m.db('x').command({ ping: 1 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MongoProtocolError);
       expect((error as Error).message).toMatch(message);
+      // It names where and in what: the message ends in (address, command).
+      expect(error).toMatchObject({ address: `${server.host}:${server.port}`, command: 'ping' });
+      expect((error as Error).message).toMatch(new RegExp(`\\(${server.host}:${server.port}, ping\\)$`));
       expect(performance.now() - started).toBeLessThan(1000); // no wait for the read timeout
       // Closed: no further use, nothing to pool.
       expect(() => m.getReusedTimes()).toThrow(CosocketError);
@@ -107,8 +110,52 @@ describe('resty-mongo against hostile frames', () => {
     const m = new Mongo();
     m.setTimeouts(1000, 1000, 200);
     await m.connect(server.host, server.port, { pool: 'stall' });
-    await expect(m.db('x').command({ ping: 1 })).rejects.toMatchObject({ code: 'timeout' });
+    const address = `${server.host}:${server.port}`;
+    await expect(m.db('x').command({ ping: 1 })).rejects.toMatchObject({ code: 'timeout', address, command: 'ping' });
     await expect(m.setKeepalive()).rejects.toMatchObject({ code: 'closed' });
+    // The next command says why the connection is gone; close() has nothing left to do.
+    const next = await m.db('x').collection('c').findOne({}).catch((e: unknown) => e);
+    expect(next).toMatchObject({ code: 'closed', address, command: 'find' });
+    expect((next as Error).message).toBe(`closed (after a read timeout) (${address}, find)`);
+    await expect(m.close()).resolves.toBeUndefined();
+  });
+
+  it('the server closing mid-request is a located transport error, and later commands say why', async () => {
+    server = await scriptedServer(async (conn) => {
+      const hello = await readRequest(conn);
+      await conn.write(frame({ responseTo: hello.id, payload: body(HELLO) }));
+      await readRequest(conn);
+      conn.end();
+    });
+    const m = new Mongo();
+    m.setTimeout(5000);
+    await m.connect(server.host, server.port, { pool: 'hangup' });
+    const address = `${server.host}:${server.port}`;
+    const error = await m.db('x').command({ count: 'c' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'closed', address, command: 'count' });
+    expect((error as Error).message).toBe(`closed (${address}, count)`);
+    await expect(m.db('x').command({ ping: 1 })).rejects.toThrow(`closed (after a failed request) (${address}, ping)`);
+    await expect(m.close()).resolves.toBeUndefined();
+  });
+
+  it('an untrusted SCRAM answer is a MongoAuthError naming address and saslStart; the connection is closed', async () => {
+    server = await scriptedServer(async (conn) => {
+      const hello = await readRequest(conn);
+      await conn.write(frame({ responseTo: hello.id, payload: body(HELLO) }));
+      const start = await readRequest(conn);
+      // A server nonce that does not extend the client's: a server that cannot be trusted.
+      const payload = new Binary(Buffer.from('r=not-the-client-nonce,s=c2FsdA==,i=4096'), 0);
+      await conn.write(frame({ responseTo: start.id, payload: body({ conversationId: 1, done: false, payload, ok: 1 }) }));
+      await conn.closed;
+    });
+    const m = new Mongo();
+    m.setTimeout(5000);
+    const address = `${server.host}:${server.port}`;
+    const error = await m.connect(server.host, server.port, { pool: 'liar', username: 'u', password: 'p', mechanism: 'SCRAM-SHA-256' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoAuthError);
+    expect(error).toMatchObject({ address, command: 'saslStart' });
+    expect((error as Error).message).toBe(`SCRAM: the server nonce does not extend the client nonce (${address}, saslStart)`);
+    expect(() => m.getReusedTimes()).toThrow(`closed (after a failed handshake) (${address}, getreusedtimes)`);
   });
 
   it('refuses a server without OP_MSG (maxWireVersion < 6) and closes', async () => {
@@ -117,7 +164,7 @@ describe('resty-mongo against hostile frames', () => {
       await conn.write(frame({ responseTo: hello.id, payload: body({ ...HELLO, maxWireVersion: 5 }) }));
     });
     const m = new Mongo();
-    await expect(m.connect(server.host, server.port, { pool: 'old' })).rejects.toThrow(/maxWireVersion 5/);
+    await expect(m.connect(server.host, server.port, { pool: 'old' })).rejects.toThrow(/maxWireVersion 5.*\(127\.0\.0\.1:\d+, connect\)$/);
     expect(() => m.getReusedTimes()).toThrow(CosocketError);
   });
 });

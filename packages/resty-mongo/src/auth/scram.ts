@@ -8,6 +8,8 @@ import { saslprep } from './saslprep.js';
  * saslStart with the client-first message, saslContinue with the proof, the server signature
  * checked in constant time, then empty saslContinue rounds until `done` (FerretDB always needs
  * one). No secret (password, salted password, keys, proof) ever appears in an error message.
+ * An answer that cannot be trusted is a `MongoAuthError` naming the command it answered
+ * (`saslStart`, `saslContinue`); the connection adds its address.
  */
 export type ScramMechanism = 'SCRAM-SHA-1' | 'SCRAM-SHA-256';
 
@@ -57,16 +59,16 @@ export interface ServerFirst {
 /** Parses `r=...,s=...,i=...` and checks it against our nonce. */
 export function parseServerFirst(text: string, clientNonce: string): ServerFirst {
   const fields = parseFields(text);
-  if (fields.e !== undefined) throw new MongoAuthError(`SCRAM server error: ${fields.e}`);
+  if (fields.e !== undefined) throw new MongoAuthError(`SCRAM server error: ${fields.e}`, { command: 'saslStart' });
   const nonce = fields.r;
   const salt = fields.s;
   const iterations = Number(fields.i);
-  if (nonce === undefined || salt === undefined || fields.i === undefined) throw new MongoAuthError('SCRAM: malformed server-first message');
+  if (nonce === undefined || salt === undefined || fields.i === undefined) throw new MongoAuthError('SCRAM: malformed server-first message', { command: 'saslStart' });
   if (!nonce.startsWith(clientNonce) || nonce.length === clientNonce.length) {
-    throw new MongoAuthError('SCRAM: the server nonce does not extend the client nonce');
+    throw new MongoAuthError('SCRAM: the server nonce does not extend the client nonce', { command: 'saslStart' });
   }
   if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS) {
-    throw new MongoAuthError(`SCRAM: the server asked for ${fields.i} iterations (at least ${MIN_ITERATIONS} required)`);
+    throw new MongoAuthError(`SCRAM: the server asked for ${fields.i} iterations (at least ${MIN_ITERATIONS} required)`, { command: 'saslStart' });
   }
   return { nonce, salt: Buffer.from(salt, 'base64'), iterations };
 }
@@ -139,11 +141,11 @@ export function clientFinal(mechanism: ScramMechanism, keys: ScramKeys, firstBar
 /** Checks the server-final message `v=<signature>` in constant time. */
 export function verifyServerFinal(text: string, expected: Buffer): void {
   const fields = parseFields(text);
-  if (fields.e !== undefined) throw new MongoAuthError(`SCRAM server error: ${fields.e}`);
-  if (fields.v === undefined) throw new MongoAuthError('SCRAM: the server did not send its signature');
+  if (fields.e !== undefined) throw new MongoAuthError(`SCRAM server error: ${fields.e}`, { command: 'saslContinue' });
+  if (fields.v === undefined) throw new MongoAuthError('SCRAM: the server did not send its signature', { command: 'saslContinue' });
   const got = Buffer.from(fields.v, 'base64');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
-    throw new MongoAuthError('SCRAM: the server signature does not match (the server does not know the password)');
+    throw new MongoAuthError('SCRAM: the server signature does not match (the server does not know the password)', { command: 'saslContinue' });
   }
 }
 
@@ -152,11 +154,12 @@ export function makeNonce(): string {
   return randomBytes(24).toString('base64');
 }
 
-function payloadText(reply: Document): string {
+/** The reply's SASL payload as text; `command` names the reply's command in the error. */
+function payloadText(reply: Document, command: 'saslStart' | 'saslContinue'): string {
   const payload = reply.payload as unknown;
   if (payload instanceof Binary) return Buffer.from(payload.buffer.buffer, payload.buffer.byteOffset, payload.position).toString('utf8');
   if (typeof payload === 'string') return payload;
-  throw new MongoAuthError('SCRAM: the server reply has no payload');
+  throw new MongoAuthError('SCRAM: the server reply has no payload', { command });
 }
 
 function binary(text: string): Binary {
@@ -174,15 +177,15 @@ export async function authenticateScram(run: RunCommand, creds: Credentials, non
     autoAuthorize: 1,
     options: { skipEmptyExchange: true },
   });
-  const serverFirstText = payloadText(start);
+  const serverFirstText = payloadText(start, 'saslStart');
   const serverFirst = parseServerFirst(serverFirstText, nonce);
   const keys = await deriveKeys(mechanism, username, password, serverFirst.salt, serverFirst.iterations);
   const final = clientFinal(mechanism, keys, firstBare, serverFirstText, serverFirst.nonce);
   const conversationId = start.conversationId as unknown;
   let reply = await run(source, { saslContinue: 1, conversationId, payload: binary(final.message) });
-  verifyServerFinal(payloadText(reply), final.serverSignature);
+  verifyServerFinal(payloadText(reply, 'saslContinue'), final.serverSignature);
   for (let round = 0; reply.done !== true; round++) {
-    if (round >= MAX_EMPTY_ROUNDS) throw new MongoAuthError('SCRAM: the server did not finish the conversation');
+    if (round >= MAX_EMPTY_ROUNDS) throw new MongoAuthError('SCRAM: the server did not finish the conversation', { command: 'saslContinue' });
     reply = await run(source, { saslContinue: 1, conversationId, payload: new Binary(Buffer.alloc(0), 0) });
   }
 }
