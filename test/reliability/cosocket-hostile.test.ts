@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configure, CosocketError, FrameError, receiveFrame, tcp, type FrameSpec, type TcpSocket } from 'cosocket';
-import { Feeder, cutAt } from './support/feeder.js';
+import { cutAt, feeder as startFeeder, type Feeder } from '@cosocket/test-kit';
 import { captureLogs } from './support/outcomes.js';
 import { scale } from './support/runs.js';
 import { count } from './support/stats.js';
@@ -21,7 +21,7 @@ const bytesOf = (min: number, max: number) =>
 let feeder: Feeder;
 beforeAll(async () => {
   captureLogs(configure);
-  feeder = await new Feeder().listen();
+  feeder = await startFeeder();
 });
 afterAll(async () => {
   await feeder.close();

@@ -11,7 +11,8 @@ import { Memcached } from 'resty-memcached';
 import { Mongo } from 'resty-mongo';
 import { Redis } from 'resty-redis';
 import { onDemandSkip, startFerretDB, startMemcached, startRedis, type FerretDBServer, type OnDemandServer, type RedisServer } from '../servers/index.js';
-import { faultProxy, type FaultProxy } from './fault-proxy.js';
+import type { FaultProxy } from '@cosocket/test-kit';
+import { countedFaultProxy } from './support/proxy.js';
 import { captureLogs, statsOf } from './support/outcomes.js';
 import { scale } from './support/runs.js';
 import { peak } from './support/stats.js';
@@ -159,7 +160,7 @@ describe.skipIf(onDemandSkip('ferretdb'))(`MongoDB (FerretDB): ${TASKS} tasks th
   let proxy: FaultProxy;
   beforeAll(async () => {
     server = await startFerretDB();
-    proxy = await faultProxy(server);
+    proxy = await countedFaultProxy(server);
   }, 60_000);
   afterAll(async () => {
     closeAllPools();

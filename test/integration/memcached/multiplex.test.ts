@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withContext } from 'cosocket';
 import { CosocketError, MemcachedError, MemcachedMultiplexed, MemcachedProtocolError, type MemcachedMultiplexedOptions } from 'resty-memcached';
 import { describeServer, onDemandSkip, startMemcached } from '../../servers/index.js';
-import { scriptedServer, type ScriptedServer } from '../../support/scripted-server.js';
+import { scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
 import { connected, prefix } from './helpers.js';
 
 const open: MemcachedMultiplexed<boolean>[] = [];
