@@ -16,6 +16,7 @@ import { Redis, RedisMultiplexed, RedisReplyError } from 'resty-redis';
 import { sleep } from '@cosocket/test-kit';
 import { startFerretDB, startMemcached, startRedis, type Binary, type RedisServer } from '../../servers/index.js';
 import { between, type WriteResult } from './ledger.js';
+import type { Client } from './protocols.js';
 import { countedFaultProxy } from './proxy.js';
 import { scale } from './runs.js';
 import { count } from './stats.js';
@@ -49,17 +50,40 @@ export interface LedgerCase {
   open(): Promise<LedgerRig>;
 }
 
-/** A bump of `key` that resolves its new value; its errors of `keep` leave the connection usable. */
-async function judgeWrite(bump: () => Promise<unknown>, keep: (e: unknown) => boolean, done: (kept: boolean) => Promise<unknown>): Promise<WriteResult> {
+/** A first application of an id reads 1; anything else means it was applied before (a resend). */
+const judged = (value: unknown): WriteResult => (value === 1 ? 'ack' : 'failed');
+
+/**
+ * One write through a fresh pooled client: `unsent` when the connect fails; afterwards the
+ * connection goes back to the pool, unless an error other than a server's reply (`keep`) left
+ * it in an unknown state, and is closed.
+ */
+async function pooledWrite<C extends Client>(
+  c: C,
+  target: { host: string; port: number },
+  pool: string,
+  bump: (c: C) => Promise<unknown>,
+  keep: (error: unknown) => boolean,
+): Promise<WriteResult> {
   try {
-    const value = await bump();
-    await done(true).catch(() => undefined);
-    // A value above 1 means this id was applied before: a resend.
-    return value === 1 ? 'ack' : 'failed';
+    await c.connect(target.host, target.port, { pool, poolSize: 30, backlog: 100 });
+  } catch {
+    return 'unsent';
+  }
+  try {
+    const value = await bump(c);
+    await c.setKeepalive().catch(() => undefined);
+    return judged(value);
   } catch (error) {
-    await done(keep(error)).catch(() => undefined);
+    await (keep(error) ? c.setKeepalive() : c.close()).catch(() => undefined);
     return 'failed';
   }
+}
+
+/** A client with the ledger's short timeouts. */
+function withTimeouts<C extends Client>(c: C, connectMs: number, sendMs: number, readMs: number): C {
+  c.setTimeouts(connectMs, sendMs, readMs);
+  return c;
 }
 
 /** SIGKILL, a random pause, restart. */
@@ -111,20 +135,8 @@ const redisPooled: LedgerCase = {
   async open() {
     const server = await durableRedis();
     return {
-      write: async (id) => {
-        const red = new Redis();
-        red.setTimeouts(500, 1000, 1000);
-        try {
-          await red.connect(server.host, server.port, { pool: 'redis-ledger', poolSize: 30, backlog: 100 });
-        } catch {
-          return 'unsent';
-        }
-        return judgeWrite(
-          () => red.incr(REDIS_PREFIX + id),
-          (e) => e instanceof RedisReplyError,
-          (kept) => (kept ? red.setKeepalive() : red.close()),
-        );
-      },
+      write: (id) =>
+        pooledWrite(withTimeouts(new Redis(), 500, 1000, 1000), server, 'redis-ledger', (red) => red.incr(REDIS_PREFIX + id), (e) => e instanceof RedisReplyError),
       fault: () => killAndRestart(server),
       applied: () => redisApplied(server),
       close: async () => undefined,
@@ -150,7 +162,7 @@ const redisMultiplexed: LedgerCase = {
     await mux.connect(server.host, server.port);
     return {
       // Never closed per write: the multiplexer reconnects on the next command.
-      write: (id) => judgeWrite(() => mux.incr(REDIS_PREFIX + id), () => true, async () => undefined),
+      write: (id) => mux.incr(REDIS_PREFIX + id).then(judged, () => 'failed' as const),
       fault: () => killAndRestart(server),
       applied: async () => {
         await mux.close().catch(() => undefined);
@@ -175,21 +187,15 @@ const mongoPooled: LedgerCase = {
     const server = await startFerretDB();
     const writes = (m: Mongo) => m.db('ledger').collection('writes');
     return {
-      write: async (id) => {
-        const m = new Mongo();
-        m.setTimeouts(1000, 2000, 3000);
-        try {
-          await m.connect(server.host, server.port, { pool: 'mongo-ledger', poolSize: 30, backlog: 100 });
-        } catch {
-          return 'unsent';
-        }
-        return judgeWrite(
+      write: (id) =>
+        pooledWrite(
+          withTimeouts(new Mongo(), 1000, 2000, 3000),
+          server,
+          'mongo-ledger',
           // Upserted means this id was new: anything else means it was applied before.
-          async () => ((await writes(m).updateOne({ _id: id }, { $inc: { n: 1 } }, { upsert: true })).upsertedCount === 1 ? 1 : 2),
+          async (m) => ((await writes(m).updateOne({ _id: id }, { $inc: { n: 1 } }, { upsert: true })).upsertedCount === 1 ? 1 : 2),
           (e) => e instanceof MongoServerError,
-          (kept) => (kept ? m.setKeepalive() : m.close()),
-        );
-      },
+        ),
       fault: () => killAndRestart(server),
       applied: async () => {
         const m = new Mongo();
@@ -253,18 +259,7 @@ const memcachedPooled: LedgerCase = {
         } catch {
           return 'unsent';
         }
-        const mc = new Memcached();
-        mc.setTimeouts(500, 1000, 1000);
-        try {
-          await mc.connect(proxy.host, proxy.port, { pool: 'mc-ledger', poolSize: 30, backlog: 100 });
-        } catch {
-          return 'unsent';
-        }
-        return judgeWrite(
-          () => mc.incr(MC_PREFIX + id, 1),
-          (e) => e instanceof MemcachedError,
-          (kept) => (kept ? mc.setKeepalive() : mc.close()),
-        );
+        return pooledWrite(withTimeouts(new Memcached(), 500, 1000, 1000), proxy, 'mc-ledger', (mc) => mc.incr(MC_PREFIX + id, 1), (e) => e instanceof MemcachedError);
       },
       fault: async () => {
         proxy.refuse(true);
