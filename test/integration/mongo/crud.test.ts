@@ -1,24 +1,18 @@
 // CRUD, write errors and pooling against the harness's real MongoDB-protocol server.
 import { Long, Mongo, MongoServerError, ObjectId, type Collection, type Database } from 'resty-mongo';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { describeServer } from '../../servers/index.js';
+import { ownDatabase } from './helpers.js';
 
 describeServer('mongo', 'resty-mongo CRUD', (server) => {
-  const dbName = `rm_crud_${process.pid}`;
   let conn: Mongo;
   let db: Database;
+  const dbName = ownDatabase(server, 'rm_crud', 10_000, (c, d) => {
+    conn = c;
+    db = d;
+  });
   let col: Collection;
 
-  beforeAll(async () => {
-    conn = new Mongo();
-    conn.setTimeout(10_000);
-    await conn.connect(server.host, server.port);
-    db = conn.db(dbName);
-  });
-  afterAll(async () => {
-    await db.dropDatabase();
-    await conn.close();
-  });
   beforeEach(async () => {
     col = db.collection('dogs');
     await col.drop();
