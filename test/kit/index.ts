@@ -6,4 +6,4 @@ export { faultProxy, flipFirstByte, FaultProxy, type Direction, type FaultProxyO
 export { feeder, type Feeder, type Script } from './feeder.js';
 export { scriptedServer, type ScriptedConnection, type ScriptedServer, type ScriptHandler } from './scripted-server.js';
 export { bytesOf, cutAt, everySplit, type Bytes, type Split } from './splits.js';
-export { eventually, failure, sleep } from './wait.js';
+export { closeAfterEach, eventually, failure, sleep } from './wait.js';

@@ -1,6 +1,6 @@
-// Waiting in tests: a plain sleep, polling for a condition that is reached by events, and
-// awaiting a promise that must fail.
-import { expect } from 'vitest';
+// Waiting and cleaning up in tests: a plain sleep, polling for a condition that is reached by
+// events, awaiting a promise that must fail, closing what a test opened.
+import { afterEach, expect } from 'vitest';
 import { CosocketError } from 'cosocket';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -28,4 +28,16 @@ export async function failure<E extends Error = CosocketError>(
   );
   expect(error).toBeInstanceOf(type);
   return error as E;
+}
+
+/**
+ * A list for the clients a test opens: whatever is in it is closed after each test (a close
+ * that fails is ignored), so a failing test leaks no connection into the next.
+ */
+export function closeAfterEach<T extends { close(): Promise<unknown> }>(): T[] {
+  const open: T[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(open.splice(0).map((c) => c.close()));
+  });
+  return open;
 }

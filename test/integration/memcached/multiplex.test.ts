@@ -3,10 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { withContext } from 'cosocket';
 import { CosocketError, MemcachedError, MemcachedMultiplexed, MemcachedProtocolError, type MemcachedMultiplexedOptions } from 'resty-memcached';
 import { describeServer, onDemandSkip, startMemcached } from '../../servers/index.js';
-import { scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
+import { closeAfterEach, scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
 import { connected, prefix } from './helpers.js';
 
-const open: MemcachedMultiplexed<boolean>[] = [];
+const open = closeAfterEach<MemcachedMultiplexed<boolean>>();
 async function mux<B extends boolean = false>(
   server: { host: string; port: number },
   options: MemcachedMultiplexedOptions<B> = {},
@@ -17,9 +17,6 @@ async function mux<B extends boolean = false>(
   await m.connect(server.host, server.port);
   return m;
 }
-afterEach(async () => {
-  await Promise.allSettled(open.splice(0).map((m) => m.close()));
-});
 
 async function connectionCount(server: { host: string; port: number }): Promise<number> {
   const memc = await connected(server);

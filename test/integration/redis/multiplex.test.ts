@@ -1,11 +1,12 @@
 // RedisMultiplexed: one connection shared by many concurrent callers, against real servers.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CosocketError, withContext } from 'cosocket';
 import { RedisClientError, RedisMultiplexed, RedisReplyError } from 'resty-redis';
 import { describeServer, onDemandSkip, startRedis, type RedisServer } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
 import { client, key } from './helpers.js';
 
-const open: RedisMultiplexed[] = [];
+const open = closeAfterEach<RedisMultiplexed>();
 async function mux(server: { host: string; port: number }, options = {}, connectOptions = {}): Promise<RedisMultiplexed> {
   const m = new RedisMultiplexed(options);
   m.setTimeout(5000);
@@ -13,9 +14,6 @@ async function mux(server: { host: string; port: number }, options = {}, connect
   await m.connect(server.host, server.port, connectOptions);
   return m;
 }
-afterEach(async () => {
-  await Promise.allSettled(open.splice(0).map((m) => m.close()));
-});
 
 describeServer('redis', 'RedisMultiplexed', (server) => {
   it('256 concurrent callers each get their own replies, in order, over one connection', async () => {
