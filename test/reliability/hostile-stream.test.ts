@@ -3,10 +3,10 @@
 // protocol error closes the connection, so it is never pooled. One body, run per client.
 import fc from 'fast-check';
 import { configure, CosocketError } from 'cosocket';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Memcached, MemcachedProtocolError } from 'resty-memcached';
 import { Redis, RedisProtocolError, RedisReplyError } from 'resty-redis';
-import { cutAt, feeder as startFeeder, type Feeder, type Script } from '@cosocket/test-kit';
+import { cutAt, suiteFeeder, type Script } from '@cosocket/test-kit';
 import { captureLogs } from './support/outcomes.js';
 import { count } from './support/stats.js';
 import type { Client } from './support/protocols.js';
@@ -49,14 +49,10 @@ const cuts = fc.array(fc.nat(400), { maxLength: 8 });
 
 for (const h of CASES) {
   describe(`${h.name} client on a hostile stream`, () => {
-    let feeder: Feeder;
-    beforeAll(async () => {
+    beforeAll(() => {
       captureLogs(configure);
-      feeder = await startFeeder();
     });
-    afterAll(async () => {
-      await feeder.close();
-    });
+    const feeder = suiteFeeder();
 
     it('a protocol error closes the connection: it is never pooled', async () => {
       await fc.assert(
