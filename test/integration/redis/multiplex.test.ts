@@ -4,6 +4,7 @@ import { CosocketError, withContext } from 'cosocket';
 import { RedisClientError, RedisMultiplexed, RedisReplyError } from 'resty-redis';
 import { describeServer, onDemandSkip, startRedis, type RedisServer } from '../../servers/index.js';
 import { closeAfterEach } from '@cosocket/test-kit';
+import { killMidFlight } from '../multiplexed-kill.js';
 import { client, key } from './helpers.js';
 
 const open = closeAfterEach<RedisMultiplexed>();
@@ -143,22 +144,12 @@ describe.skipIf(onDemandSkip('redis-server'))('RedisMultiplexed against a server
     m.setTimeouts(2000, 2000, 2000);
     const k = key('kill');
     expect(await m.set(k, 'v')).toBe('OK');
-    await srv.pause();
-    const settled = Promise.allSettled(Array.from({ length: 300 }, () => m.get(k)));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(m.pendingCount).toBe(300);
-    await srv.kill();
-    const outcomes = await settled;
-    for (const o of outcomes) {
-      expect(o.status).toBe('rejected');
-      expect((o as PromiseRejectedResult).reason).toBeInstanceOf(CosocketError);
-    }
-    expect(m.pendingCount).toBe(0);
-    expect(m.connected).toBe(false);
-
-    // While the server is down, commands fail with the connect error and nothing hangs.
-    await expect(m.get(k)).rejects.toMatchObject({ code: 'connection refused' });
-    await srv.start();
+    await killMidFlight(
+      m,
+      srv,
+      () => Array.from({ length: 300 }, () => m.get(k)),
+      () => m.get(k),
+    );
     expect(await m.set(k, 'again')).toBe('OK');
     expect(await m.get(k)).toBe('again');
     expect(m.connected).toBe(true);
