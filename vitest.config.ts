@@ -1,17 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-
-// Tests import the packages by their npm names; point those at the sources so a
-// test run never depends on a stale dist/.
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
-const alias = {
-  cosocket: src('cosocket'),
-  'resty-redis': src('resty-redis'),
-  'resty-memcached': src('resty-memcached'),
-  'resty-mongo': src('resty-mongo'),
-};
+import { alias } from './vitest.aliases.js';
 
 // The reliability tests count faults, hostile inputs and ledger writes per file here; the
 // summary setup creates it, adds the counts up at the end of the run, prints them, removes it.

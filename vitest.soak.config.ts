@@ -6,16 +6,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
-const alias = {
-  cosocket: src('cosocket'),
-  'resty-redis': src('resty-redis'),
-  'resty-memcached': src('resty-memcached'),
-  'resty-mongo': src('resty-mongo'),
-};
+import { alias } from './vitest.aliases.js';
 
 // Per-file counters go here; the global setup's teardown sums them.
 const statsDir = mkdtempSync(join(tmpdir(), 'cosocket-reliability-'));

@@ -4,9 +4,9 @@
 // FIN/RST, so a read timeout is a failure), never a read larger than the frame limit.
 // (The matcher alone, fed in memory at every split, is covered in packages/cosocket/test.)
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { configure, CosocketError, FrameError, receiveFrame, tcp, type FrameSpec, type TcpSocket } from 'cosocket';
-import { Feeder, cutAt } from './support/feeder.js';
+import { cutAt, suiteFeeder } from '@cosocket/test-kit';
 import { captureLogs } from './support/outcomes.js';
 import { scale } from './support/runs.js';
 import { count } from './support/stats.js';
@@ -18,14 +18,10 @@ const alphabet = [0x61, 0x62, 0x0d, 0x0a];
 const bytesOf = (min: number, max: number) =>
   fc.array(fc.constantFrom(...alphabet), { minLength: min, maxLength: max }).map((a) => Buffer.from(a));
 
-let feeder: Feeder;
-beforeAll(async () => {
+beforeAll(() => {
   captureLogs(configure);
-  feeder = await new Feeder().listen();
 });
-afterAll(async () => {
-  await feeder.close();
-});
+const feeder = suiteFeeder();
 
 async function open(): Promise<TcpSocket<Buffer>> {
   const sock = tcp();

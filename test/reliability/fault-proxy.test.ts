@@ -4,7 +4,8 @@
 import { createServer, type Server } from 'node:net';
 import { configure, CosocketError, tcp } from 'cosocket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faultProxy, type FaultProxy } from './fault-proxy.js';
+import type { FaultProxy } from '@cosocket/test-kit';
+import { countedFaultProxy } from './support/proxy.js';
 import { captureLogs } from './support/outcomes.js';
 
 describe('fault proxy', () => {
@@ -18,7 +19,7 @@ describe('fault proxy', () => {
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const address = echo.address() as { port: number };
-    proxy = await faultProxy({ host: '127.0.0.1', port: address.port });
+    proxy = await countedFaultProxy({ host: '127.0.0.1', port: address.port });
   });
   afterAll(async () => {
     await proxy.close();

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Memcached } from 'resty-memcached';
 import { Mongo } from 'resty-mongo';
 import { Redis } from 'resty-redis';
-import { onDemandSkip, startFerretDB, startMemcached, startRedis, type FerretDBServer, type OnDemandServer, type RedisServer } from '../servers/index.js';
-import { faultProxy, type FaultProxy } from './fault-proxy.js';
+import { sleep } from '@cosocket/test-kit';
+import { onDemandSkip, startFerretDB, startMemcached, startRedis, type Binary } from '../servers/index.js';
+import { countedFaultProxy } from './support/proxy.js';
 import { captureLogs, statsOf } from './support/outcomes.js';
 import { scale } from './support/runs.js';
 import { peak } from './support/stats.js';
@@ -35,7 +36,7 @@ async function underLoad<T>(tasks: (() => Promise<T>)[], sample: () => Promise<n
   const sampler = (async () => {
     while (!done) {
       peakConnections = Math.max(peakConnections, await sample());
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
     }
   })();
   peak('peakConcurrentTasks', tasks.length);
@@ -50,7 +51,7 @@ async function underLoad<T>(tasks: (() => Promise<T>)[], sample: () => Promise<n
 async function drain(connections: () => Promise<number>): Promise<void> {
   closeAllPools();
   const deadline = Date.now() + 5000;
-  while ((await connections()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while ((await connections()) > 0 && Date.now() < deadline) await sleep(20);
   expect(await connections()).toBe(0);
 }
 
@@ -64,124 +65,145 @@ function expectBacklogOutcome(results: PromiseSettledResult<unknown>[], backlog:
   expect(failed.length).toBeGreaterThan(0);
 }
 
+/** One client under load: where its tasks connect, what one task does, and how the server's connections are counted. */
+interface LoadRig {
+  /** One task's work on its pooled connection (`backlog` names the pool's counter). */
+  work(backlog: number, pool: string): Promise<void>;
+  /** Connections from us the server side has open now. */
+  connections(): Promise<number>;
+  /** The most connections ever open at once, when it is known exactly (the proxy counts them). */
+  exactPeak?: () => number;
+  /** After `n` tasks of `work(backlog)`: checks what they did on the server. */
+  check?: (backlog: number, n: number) => Promise<void>;
+  close(): Promise<void>;
+}
+
+interface LoadCase {
+  title: string;
+  binary: Binary;
+  startMs: number;
+  /** A pool name prefix, so the clients never share pools. */
+  pool: string;
+  /** The whole test's timeout. */
+  testMs?: number;
+  open(): Promise<LoadRig>;
+}
+
+const CASES: LoadCase[] = [
+  {
+    title: 'Redis',
+    binary: 'redis-server',
+    startMs: 10_000,
+    pool: 'redis-load',
+    async open() {
+      const server = await startRedis();
+      const monitor = new Redis();
+      monitor.setTimeout(5000);
+      await monitor.connect(server.host, server.port, { pool: 'redis-load-monitor' });
+      return {
+        work: async (backlog, pool) => {
+          const red = new Redis();
+          red.setTimeout(20_000);
+          await red.connect(server.host, server.port, { pool, poolSize: POOL, backlog });
+          await red.incr(`load-${backlog}`);
+          await red.setKeepalive();
+        },
+        connections: async () => Number(/connected_clients:(\d+)/.exec(String(await monitor.info('clients')))![1]) - 1,
+        check: async (backlog, n) => expect(await monitor.get(`load-${backlog}`)).toBe(String(n)),
+        close: () => monitor.close().then(() => undefined, () => undefined),
+      };
+    },
+  },
+  {
+    title: 'Memcached',
+    binary: 'memcached',
+    startMs: 10_000,
+    pool: 'mc-load',
+    async open() {
+      const server = await startMemcached();
+      const monitor = new Memcached();
+      monitor.setTimeout(5000);
+      await monitor.connect(server.host, server.port, { pool: 'mc-load-monitor' });
+      const baseline = Number((await monitor.stats()).curr_connections);
+      // incr needs the key: each pool's counter starts here.
+      for (const backlog of [TASKS, 100]) await monitor.set(`load-${backlog}`, '0');
+      return {
+        work: async (backlog, pool) => {
+          const mc = new Memcached();
+          mc.setTimeout(20_000);
+          await mc.connect(server.host, server.port, { pool, poolSize: POOL, backlog });
+          await mc.incr(`load-${backlog}`, 1);
+          await mc.setKeepalive();
+        },
+        connections: async () => Number((await monitor.stats()).curr_connections) - baseline,
+        check: async (backlog, n) => expect((await monitor.get(`load-${backlog}`))?.value).toBe(String(n)),
+        close: () => monitor.close().then(() => undefined, () => undefined),
+      };
+    },
+  },
+  {
+    // FerretDB has no cheap server-side connection count: the proxy in front of it counts.
+    title: 'MongoDB (FerretDB)',
+    binary: 'ferretdb',
+    startMs: 60_000,
+    pool: 'mongo-load',
+    testMs: 120_000,
+    async open() {
+      const server = await startFerretDB();
+      const proxy = await countedFaultProxy(server);
+      return {
+        work: async (backlog, pool) => {
+          const m = new Mongo();
+          m.setTimeout(60_000);
+          await m.connect(proxy.host, proxy.port, { pool, poolSize: POOL, backlog });
+          await m.db('load').command({ ping: 1 });
+          await m.setKeepalive();
+        },
+        connections: async () => proxy.open,
+        exactPeak: () => proxy.peakOpen,
+        close: async () => {
+          closeAllPools();
+          await proxy.close();
+        },
+      };
+    },
+  },
+];
+
 beforeAll(() => {
   captureLogs(configure);
 });
 
-describe.skipIf(onDemandSkip('redis-server'))(`Redis: ${TASKS} tasks through a pool of ${POOL}`, () => {
-  let server: RedisServer;
-  let monitor: Redis;
-  beforeAll(async () => {
-    server = await startRedis();
-    monitor = new Redis();
-    monitor.setTimeout(5000);
-    await monitor.connect(server.host, server.port, { pool: 'load-monitor' });
+for (const c of CASES) {
+  describe.skipIf(onDemandSkip(c.binary))(`${c.title}: ${TASKS} tasks through a pool of ${POOL}`, () => {
+    let rig: LoadRig;
+    beforeAll(async () => {
+      rig = await c.open();
+    }, c.startMs);
+    afterAll(async () => {
+      await rig?.close();
+    });
+    const task = (backlog: number) => () => rig.work(backlog, `${c.pool}-${backlog}`);
+
+    it(`all succeed, never more than ${POOL} server connections, memory back to baseline`, async () => {
+      await task(TASKS)(); // warm up: the pool and code paths exist before the baseline
+      const before = heapAfterGc();
+      const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(TASKS)), () => rig.connections());
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      await rig.check?.(TASKS, TASKS + 1);
+      const peakOpen = Math.max(peakConnections, rig.exactPeak?.() ?? 0);
+      peak('peakServerConnections', peakOpen);
+      expect(peakOpen).toBeGreaterThan(1);
+      expect(peakOpen).toBeLessThanOrEqual(POOL);
+      expect(statsOf(`${c.pool}-${TASKS}`)).toMatchObject({ inUse: 0, waiting: 0 });
+      expect(heapAfterGc() - before).toBeLessThan(8 * 1024 * 1024);
+    }, c.testMs);
+
+    it('over the backlog: the surplus fails at once with "too many waiting connect operations"', async () => {
+      await drain(() => rig.connections());
+      const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(100)), () => rig.connections());
+      expectBacklogOutcome(results, 100);
+      expect(Math.max(peakConnections, rig.exactPeak?.() ?? 0)).toBeLessThanOrEqual(POOL);
+    }, c.testMs);
   });
-  afterAll(async () => {
-    await monitor.close().catch(() => undefined);
-  });
-  const clients = async () => Number(/connected_clients:(\d+)/.exec(String(await monitor.info('clients')))![1]) - 1;
-
-  const task = (backlog: number) => async () => {
-    const red = new Redis();
-    red.setTimeout(20_000);
-    await red.connect(server.host, server.port, { pool: `load-${backlog}`, poolSize: POOL, backlog });
-    await red.incr(`load-${backlog}`);
-    await red.setKeepalive();
-  };
-
-  it('all succeed, never more than 30 server connections, memory back to baseline', async () => {
-    await task(TASKS)(); // warm up: the pool and code paths exist before the baseline
-    const before = heapAfterGc();
-    const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(TASKS)), clients);
-    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect(await monitor.get(`load-${TASKS}`)).toBe(String(TASKS + 1));
-    expect(peakConnections).toBeGreaterThan(1);
-    expect(peakConnections).toBeLessThanOrEqual(POOL);
-    expect(statsOf(`load-${TASKS}`)).toMatchObject({ inUse: 0, waiting: 0 });
-    expect(heapAfterGc() - before).toBeLessThan(8 * 1024 * 1024);
-  });
-
-  it('over the backlog: the surplus fails at once with "too many waiting connect operations"', async () => {
-    await drain(clients);
-    const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(100)), clients);
-    expectBacklogOutcome(results, 100);
-    expect(peakConnections).toBeLessThanOrEqual(POOL);
-  });
-});
-
-describe.skipIf(onDemandSkip('memcached'))(`Memcached: ${TASKS} tasks through a pool of ${POOL}`, () => {
-  let server: OnDemandServer;
-  let monitor: Memcached;
-  let baseline = 0;
-  beforeAll(async () => {
-    server = await startMemcached();
-    monitor = new Memcached();
-    monitor.setTimeout(5000);
-    await monitor.connect(server.host, server.port, { pool: 'load-monitor' });
-    baseline = Number((await monitor.stats()).curr_connections);
-    await monitor.set('load', '0');
-  });
-  afterAll(async () => {
-    await monitor.close().catch(() => undefined);
-  });
-  const clients = async () => Number((await monitor.stats()).curr_connections) - baseline;
-
-  const task = (backlog: number) => async () => {
-    const mc = new Memcached();
-    mc.setTimeout(20_000);
-    await mc.connect(server.host, server.port, { pool: `mc-load-${backlog}`, poolSize: POOL, backlog });
-    await mc.incr('load', 1);
-    await mc.setKeepalive();
-  };
-
-  it('all succeed, never more than 30 server connections, memory back to baseline', async () => {
-    await task(TASKS)();
-    const before = heapAfterGc();
-    const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(TASKS)), clients);
-    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect((await monitor.get('load'))?.value).toBe(String(TASKS + 1));
-    expect(peakConnections).toBeGreaterThan(1);
-    expect(peakConnections).toBeLessThanOrEqual(POOL);
-    expect(heapAfterGc() - before).toBeLessThan(8 * 1024 * 1024);
-  });
-
-  it('over the backlog: the surplus fails at once with "too many waiting connect operations"', async () => {
-    await drain(clients);
-    const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(100)), clients);
-    expectBacklogOutcome(results, 100);
-    expect(peakConnections).toBeLessThanOrEqual(POOL);
-  });
-});
-
-describe.skipIf(onDemandSkip('ferretdb'))(`MongoDB (FerretDB): ${TASKS} tasks through a pool of ${POOL}`, () => {
-  let server: FerretDBServer;
-  let proxy: FaultProxy;
-  beforeAll(async () => {
-    server = await startFerretDB();
-    proxy = await faultProxy(server);
-  }, 60_000);
-  afterAll(async () => {
-    closeAllPools();
-    await proxy?.close();
-  });
-
-  const task = (backlog: number) => async () => {
-    const m = new Mongo();
-    m.setTimeout(60_000);
-    await m.connect(proxy.host, proxy.port, { pool: `mongo-load-${backlog}`, poolSize: POOL, backlog });
-    await m.db('load').command({ ping: 1 });
-    await m.setKeepalive();
-  };
-
-  it('all succeed, never more than 30 server connections (counted by the proxy), memory back to baseline', async () => {
-    await task(TASKS)();
-    const before = heapAfterGc();
-    const { results } = await underLoad(Array.from({ length: TASKS }, () => task(TASKS)), async () => proxy.open);
-    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect(proxy.peakOpen).toBeGreaterThan(1);
-    expect(proxy.peakOpen).toBeLessThanOrEqual(POOL);
-    peak('peakServerConnections', proxy.peakOpen);
-    expect(heapAfterGc() - before).toBeLessThan(8 * 1024 * 1024);
-  }, 120_000);
-});
+}

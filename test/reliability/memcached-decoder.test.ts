@@ -2,46 +2,17 @@
 // exactly; random and mutated bytes end only in a value, a MemcachedError (ERROR lines), a
 // MemcachedProtocolError or a CosocketError `closed`; no read asks for more than the value
 // limit, and the line buffer never grows past the line limit. (The client closes the
-// connection on a MemcachedProtocolError: checked at the end over a real socket.)
+// connection on a MemcachedProtocolError: checked over a real socket in hostile-stream.test.ts.)
 import fc from 'fast-check';
-import { configure } from 'cosocket';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosocketError, Memcached, MemcachedError, MemcachedProtocolError } from 'resty-memcached';
+import { describe, expect, it } from 'vitest';
+import { CosocketError, MemcachedError, MemcachedProtocolError } from 'resty-memcached';
 import { readCounter, readMultiValues, readSingleValue, readStats, readStatus, type ReadOptions } from '../../packages/resty-memcached/src/protocol/read-reply.js';
-import { ReplyReader, type ReplySocket } from '../../packages/resty-memcached/src/protocol/reply-reader.js';
-import { Feeder, cutAt } from './support/feeder.js';
-import { captureLogs } from './support/outcomes.js';
+import { ReplyReader } from '../../packages/resty-memcached/src/protocol/reply-reader.js';
+import { ChunkedSocket, cutAt } from '@cosocket/test-kit';
 import { PROPERTY_RUNS } from './support/runs.js';
 import { count } from './support/stats.js';
 
 const OPTS: ReadOptions = { maxValueSize: 256, maxLineLength: 128, returnBuffers: true };
-
-/** An in-memory ReplySocket over chunks (EOF after the last), checking the sizes asked for. */
-class ChunkSocket implements ReplySocket {
-  private buffered = Buffer.alloc(0);
-  private next = 0;
-  largest = 0;
-  constructor(private readonly chunks: Buffer[]) {}
-  private async more(): Promise<void> {
-    await Promise.resolve();
-    const chunk = this.chunks[this.next++];
-    if (chunk === undefined) throw new CosocketError('closed', { partial: this.buffered.subarray(0, 0) });
-    this.buffered = Buffer.concat([this.buffered, chunk]);
-  }
-  async receive(n: number): Promise<Buffer> {
-    this.largest = Math.max(this.largest, n);
-    while (this.buffered.length < n) await this.more();
-    const out = this.buffered.subarray(0, n);
-    this.buffered = this.buffered.subarray(n);
-    return out;
-  }
-  async receiveAny(max: number): Promise<Buffer> {
-    if (this.buffered.length === 0) await this.more();
-    const out = this.buffered.subarray(0, max);
-    this.buffered = this.buffered.subarray(out.length);
-    return out;
-  }
-}
 
 type Reading = 'get' | 'gets' | 'multi' | 'counter' | 'status' | 'stats';
 const READINGS: Reading[] = ['get', 'gets', 'multi', 'counter', 'status', 'stats'];
@@ -64,7 +35,7 @@ function readWith(kind: Reading, r: ReplyReader): Promise<unknown> {
 
 /** Reads once; fails the property on any outcome but a value or one of the clear errors. */
 async function readOnce(kind: Reading, chunks: Buffer[]): Promise<{ value?: unknown; error?: unknown }> {
-  const sock = new ChunkSocket(chunks);
+  const sock = new ChunkedSocket(chunks);
   const r = new ReplyReader(sock);
   try {
     return { value: await readWith(kind, r) };
@@ -167,38 +138,6 @@ describe('resty-memcached reply readers under hostile input', () => {
         expect(error).toBeInstanceOf(MemcachedProtocolError);
       }),
       { numRuns: Math.min(PROPERTY_RUNS, 10_000) },
-    );
-  });
-});
-
-describe('resty-memcached client on a hostile stream', () => {
-  let feeder: Feeder;
-  beforeAll(async () => {
-    captureLogs(configure);
-    feeder = await new Feeder().listen();
-  });
-  afterAll(async () => {
-    await feeder.close();
-  });
-
-  it('a protocol error closes the connection: it is never pooled', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), cuts, async (raw, at) => {
-        count('hostileInputs');
-        feeder.next({ chunks: cutAt(Buffer.from(raw), at), end: 'fin' });
-        const mc = new Memcached({ maxValueSize: 256, maxLineLength: 128 });
-        mc.setTimeout(300);
-        await mc.connect(feeder.host, feeder.port, { pool: 'hostile-memcached' });
-        const outcome = await mc.get('k1').then(
-          (v) => ({ v }),
-          (error: unknown) => ({ error }),
-        );
-        if ('error' in outcome && outcome.error instanceof MemcachedProtocolError) {
-          expect(() => mc.getReusedTimes()).toThrow(CosocketError);
-        }
-        await mc.close().catch(() => undefined);
-      }),
-      { numRuns: 100 },
     );
   });
 });

@@ -8,7 +8,7 @@ import { BSON, CosocketError, MongoProtocolError, type Document } from 'resty-mo
 import { crc32c } from '../../packages/resty-mongo/src/wire/crc32c.js';
 import { decodeOpMsg } from '../../packages/resty-mongo/src/wire/op-msg.js';
 import { readReply } from '../../packages/resty-mongo/src/wire/read-message.js';
-import { cutAt } from './support/feeder.js';
+import { ChunkedSocket, cutAt } from '@cosocket/test-kit';
 import { PROPERTY_RUNS } from './support/runs.js';
 import { count } from './support/stats.js';
 
@@ -71,34 +71,9 @@ function expectedDoc(r: Reply): Document {
   return body;
 }
 
-/** An in-memory FrameSource over chunks (EOF after the last), recording what was asked. */
-class ChunkSource {
-  private buffered = Buffer.alloc(0);
-  private next = 0;
-  closed = false;
-  largest = 0;
-  constructor(private readonly chunks: Buffer[]) {}
-  async receive(n: number): Promise<Buffer> {
-    this.largest = Math.max(this.largest, n);
-    if (this.closed) throw new CosocketError('closed');
-    while (this.buffered.length < n) {
-      await Promise.resolve();
-      const chunk = this.chunks[this.next++];
-      if (chunk === undefined) throw new CosocketError('closed', { partial: this.buffered });
-      this.buffered = Buffer.concat([this.buffered, chunk]);
-    }
-    const out = this.buffered.subarray(0, n);
-    this.buffered = this.buffered.subarray(n);
-    return out;
-  }
-  forceClose(): void {
-    this.closed = true;
-  }
-}
-
 /** readReply's outcome; anything but a document, a MongoProtocolError (socket closed) or EOF fails. */
-async function read(chunks: Buffer[]): Promise<{ doc?: Document; error?: unknown; source: ChunkSource }> {
-  const source = new ChunkSource(chunks);
+async function read(chunks: Buffer[]): Promise<{ doc?: Document; error?: unknown; source: ChunkedSocket }> {
+  const source = new ChunkedSocket(chunks);
   try {
     return { doc: await readReply(source, REQUEST_ID, MAX, DECODE), source };
   } catch (error) {

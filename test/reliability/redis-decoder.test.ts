@@ -2,13 +2,11 @@
 // RESP2 at random splits decodes exactly; random and mutated bytes end only in replies or a
 // RedisProtocolError; announced lengths beyond maxReplySize are refused at the header, before
 // any payload is awaited; nesting depth cannot blow the stack. The client closes the connection
-// on a RedisProtocolError (checked against a scripted server at the end).
+// on a RedisProtocolError (checked against a scripted server in hostile-stream.test.ts).
 import fc from 'fast-check';
-import { configure } from 'cosocket';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CosocketError, Redis, RedisProtocolError, RedisReplyError, ReplyDecoder, type RedisReply } from 'resty-redis';
-import { Feeder, cutAt } from './support/feeder.js';
-import { captureLogs } from './support/outcomes.js';
+import { describe, expect, it } from 'vitest';
+import { RedisProtocolError, RedisReplyError, ReplyDecoder, type RedisReply } from 'resty-redis';
+import { cutAt } from '@cosocket/test-kit';
 import { PROPERTY_RUNS } from './support/runs.js';
 import { count } from './support/stats.js';
 
@@ -165,42 +163,6 @@ describe('resty-redis ReplyDecoder under hostile input', () => {
         else expect(error).toBeNull();
       }),
       { numRuns: Math.min(PROPERTY_RUNS, 2_000) },
-    );
-  });
-});
-
-describe('resty-redis client on a hostile stream', () => {
-  let feeder: Feeder;
-  beforeAll(async () => {
-    captureLogs(configure);
-    feeder = await new Feeder().listen();
-  });
-  afterAll(async () => {
-    await feeder.close();
-  });
-
-  it('a protocol error closes the connection: it is never pooled', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 64 }), cuts, async (raw, at) => {
-        count('hostileInputs');
-        const bytes = Buffer.from(raw);
-        feeder.next({ chunks: cutAt(bytes, at), end: 'open' });
-        const red = new Redis({ maxReplySize: MAX });
-        red.setTimeout(300);
-        await red.connect(feeder.host, feeder.port, { pool: 'hostile-redis' });
-        const outcome = await red.get('k').then(
-          (value) => ({ value }),
-          (error: unknown) => ({ error }),
-        );
-        if ('error' in outcome) {
-          const e = outcome.error;
-          const clear = e instanceof RedisProtocolError || e instanceof RedisReplyError || (e instanceof CosocketError && e.code === 'timeout');
-          expect(clear, String(e)).toBe(true);
-          if (!(e instanceof RedisReplyError)) expect(() => red.getReusedTimes()).toThrow(CosocketError);
-        }
-        await red.close().catch(() => undefined);
-      }),
-      { numRuns: 100 },
     );
   });
 });

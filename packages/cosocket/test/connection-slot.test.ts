@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
 import { closeAllPools, ConnectionSlot, tcp } from '../src/index.js';
 
 let servers: ScriptedServer[] = [];

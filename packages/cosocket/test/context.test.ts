@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
 import {
   closeAllPools,
   CosocketError,
@@ -23,7 +23,6 @@ afterEach(async () => {
   servers = [];
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function pingServer(): Promise<ScriptedServer> {
   const server = await scriptedServer(async (c) => {

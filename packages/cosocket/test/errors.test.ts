@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { scriptedServer, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { failure, scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
 import {
   configure,
   CosocketError,
@@ -13,7 +13,6 @@ import {
   wait,
   withContext,
 } from '../src/index.js';
-import { failure } from './helpers.js';
 
 let servers: ScriptedServer[] = [];
 afterEach(async () => {

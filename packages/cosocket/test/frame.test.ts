@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { failure, type ScriptedConnection, scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
 import { configure, CosocketError, FrameError, ProtocolError, receiveFrame, tcp, type FrameSpec, type TcpSocket } from '../src/index.js';
-import { failure } from './helpers.js';
 
 /**
  * receiveFrame over real TCP connections (api.md): good frames in every header layout, and

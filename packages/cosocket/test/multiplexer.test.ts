@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CosocketError, Multiplexer, poolStats, withContext, type MultiplexProtocol, type TcpSocket } from '../src/index.js';
 import { PendingQueue } from '../src/pending-queue.js';
-import { failure } from './helpers.js';
+import { failure } from '@cosocket/test-kit';
 
 class LineError extends Error {}
 

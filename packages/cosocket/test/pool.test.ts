@@ -1,8 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { failure, type ScriptedConnection, scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
 import { closeAllPools, configure, CosocketError, POOL_CHANNEL, poolStats, tcp, type PoolEvent, type TcpSocket } from '../src/index.js';
-import { failure } from './helpers.js';
 
 let servers: ScriptedServer[] = [];
 let events: PoolEvent[] = [];
@@ -34,7 +33,6 @@ async function ping(sock: TcpSocket): Promise<void> {
   expect((await sock.receive()).toString()).toBe('PONG');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const names = (pool: string) => events.filter((e) => e.pool === pool).map((e) => e.event);
 
 

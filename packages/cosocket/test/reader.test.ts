@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { everySplit } from '@cosocket/test-kit';
 import { Reader, stripCR } from '../src/reader.js';
 
 /**
@@ -15,18 +16,6 @@ function chunk(text: string | Buffer): Buffer {
   const src = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
   const out = Buffer.alloc(src.length);
   src.copy(out);
-  return out;
-}
-
-/** The same bytes cut three ways: whole, byte by byte, and in two at every boundary. */
-function splits(data: Buffer): { name: string; chunks: Buffer[] }[] {
-  const out = [
-    { name: 'whole', chunks: [chunk(data)] },
-    { name: 'byte by byte', chunks: [...data].map((b) => chunk(Buffer.from([b]))) },
-  ];
-  for (let k = 1; k < data.length; k++) {
-    out.push({ name: `split at ${k}`, chunks: [chunk(data.subarray(0, k)), chunk(data.subarray(k))] });
-  }
   return out;
 }
 
@@ -296,7 +285,7 @@ describe('Reader results do not depend on chunk boundaries', () => {
     ]);
   });
 
-  for (const { name, chunks } of splits(data)) {
+  for (const { name, chunks } of everySplit(data)) {
     it(`identical transcript: ${name}`, () => {
       expect(script(readerOf(chunks))).toEqual(expected);
     });
@@ -314,12 +303,12 @@ describe('Reader results do not depend on chunk boundaries', () => {
       return lines;
     };
     const want = ['GET /', 'Host: x', '', 'bodywith', 'cr', '', 'tail'];
-    for (const { chunks } of splits(data)) expect(drain(chunks)).toEqual(want);
+    for (const { chunks } of everySplit(data)) expect(drain(chunks)).toEqual(want);
   });
 
   it('take(n) for every n gives the same bytes for every split', () => {
     for (let n = 0; n <= data.length; n++) {
-      for (const { chunks } of splits(data)) {
+      for (const { chunks } of everySplit(data)) {
         const r = readerOf(chunks);
         expect(r.take(n).equals(data.subarray(0, n))).toBe(true);
         expect(r.takeAll().equals(data.subarray(n))).toBe(true);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
 import { formatNumber, serializeSendData, type SendData } from '../src/send-data.js';
 import { tcp } from '../src/index.js';
 

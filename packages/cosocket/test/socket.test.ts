@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { failure, scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
 import { configure, CosocketError, tcp } from '../src/index.js';
-import { failure } from './helpers.js';
 
 let servers: ScriptedServer[] = [];
 afterEach(async () => {
@@ -20,7 +19,6 @@ async function serve(handler: Parameters<typeof scriptedServer>[0], options?: { 
 }
 
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('connect', () => {
   it('connects to host and port, sends, and reads a line', async () => {

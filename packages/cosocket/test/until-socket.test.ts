@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../../test/support/scripted-server.js';
+import { type ScriptedConnection, scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
 import { CosocketError, tcp, type TcpSocket } from '../src/index.js';
 
 /**
@@ -19,7 +19,6 @@ afterEach(async () => {
   servers = [];
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Delivery = 'one write' | 'byte by byte';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { everySplit } from '@cosocket/test-kit';
 import { Reader } from '../src/reader.js';
 import { DONE, UntilMatcher } from '../src/until.js';
 
@@ -87,20 +88,9 @@ class SimSocket {
   }
 }
 
-/** Whole, byte by byte, and two pieces at every boundary. */
-function splits(data: string): { name: string; chunks: Buffer[] }[] {
-  const b = bytes(data);
-  const out = [
-    { name: 'whole', chunks: [b] },
-    { name: 'byte by byte', chunks: [...b].map((x) => Buffer.from([x])) },
-  ];
-  for (let k = 1; k < b.length; k++) out.push({ name: `split at ${k}`, chunks: [b.subarray(0, k), b.subarray(k)] });
-  return out;
-}
-
 /** Every layout of `data`, lazily and eagerly fed. */
 function layouts(data: string): { name: string; sock: () => SimSocket }[] {
-  return splits(data).flatMap(({ name, chunks }) => [
+  return everySplit(data).flatMap(({ name, chunks }) => [
     { name: `${name}, lazy`, sock: () => new SimSocket(chunks, false) },
     { name: `${name}, eager`, sock: () => new SimSocket(chunks, true) },
   ]);

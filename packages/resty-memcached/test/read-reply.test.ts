@@ -11,7 +11,7 @@ import {
   type ReadOptions,
 } from '../src/protocol/read-reply.js';
 import { ReplyReader } from '../src/protocol/reply-reader.js';
-import { ChunkedSocket, splits } from './chunked-socket.js';
+import { ChunkedSocket, everySplit } from '@cosocket/test-kit';
 
 /** A reader over chunks, and what is left unread afterwards (ours and the socket's). */
 function over(chunks: Buffer[]): { r: ReplyReader; rest: () => string } {
@@ -26,16 +26,16 @@ const bufOpts: ReadOptions = { ...opts, returnBuffers: true };
 const b = (s: string | Buffer): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : s);
 
 /** Runs `read` over every split of `reply`, expecting the same result and nothing left over. */
-async function everySplit<T>(reply: string | Buffer, read: (r: ReplyReader) => Promise<T>, expected: unknown, rest = ''): Promise<void> {
-  for (const [name, chunks] of splits(b(reply))) {
+async function readEverySplit<T>(reply: string | Buffer, read: (r: ReplyReader) => Promise<T>, expected: unknown, rest = ''): Promise<void> {
+  for (const { name, chunks } of everySplit(b(reply))) {
     const o = over(chunks);
     expect(await read(o.r), name).toEqual(expected);
     expect(o.rest(), name).toBe(rest);
   }
 }
 
-async function everySplitThrows(reply: string | Buffer, read: (r: ReplyReader) => Promise<unknown>, type: Function, message: RegExp): Promise<void> {
-  for (const [name, chunks] of splits(b(reply))) {
+async function readEverySplitThrows(reply: string | Buffer, read: (r: ReplyReader) => Promise<unknown>, type: Function, message: RegExp): Promise<void> {
+  for (const { name, chunks } of everySplit(b(reply))) {
     const error = await read(over(chunks).r).catch((e: unknown) => e);
     expect(error, name).toBeInstanceOf(type);
     expect((error as Error).message, name).toMatch(message);
@@ -45,19 +45,19 @@ async function everySplitThrows(reply: string | Buffer, read: (r: ReplyReader) =
 describe('readSingleValue', () => {
   it('reads a value whose bytes contain CR, LF, END and NUL', async () => {
     const value = 'a\r\nEND\r\n\0VALUE x 0 1\r\n';
-    await everySplit(`VALUE k 42 ${value.length}\r\n${value}\r\nEND\r\n`, (s) => readSingleValue(s, 'get', 'k', opts), { value, flags: 42 });
+    await readEverySplit(`VALUE k 42 ${value.length}\r\n${value}\r\nEND\r\n`, (s) => readSingleValue(s, 'get', 'k', opts), { value, flags: 42 });
   });
 
   it('leaves the next reply untouched', async () => {
-    await everySplit('VALUE k 0 1\r\nx\r\nEND\r\nSTORED\r\n', (s) => readSingleValue(s, 'get', 'k', opts), { value: 'x', flags: 0 }, 'STORED\r\n');
+    await readEverySplit('VALUE k 0 1\r\nx\r\nEND\r\nSTORED\r\n', (s) => readSingleValue(s, 'get', 'k', opts), { value: 'x', flags: 0 }, 'STORED\r\n');
   });
 
   it('a miss is null', async () => {
-    await everySplit('END\r\n', (s) => readSingleValue(s, 'get', 'k', opts), null);
+    await readEverySplit('END\r\n', (s) => readSingleValue(s, 'get', 'k', opts), null);
   });
 
   it('gets returns flags as a number and cas as an exact string', async () => {
-    await everySplit('VALUE k 4294967295 2 18446744073709551615\r\nhi\r\nEND\r\n', (s) => readSingleValue(s, 'gets', 'k', opts), {
+    await readEverySplit('VALUE k 4294967295 2 18446744073709551615\r\nhi\r\nEND\r\n', (s) => readSingleValue(s, 'gets', 'k', opts), {
       value: 'hi',
       flags: 4294967295,
       cas: '18446744073709551615',
@@ -66,7 +66,7 @@ describe('readSingleValue', () => {
 
   it('returnBuffers gives the exact bytes', async () => {
     const bytes = Buffer.from([0, 255, 13, 10, 128]);
-    for (const [name, chunks] of splits(Buffer.concat([b('VALUE k 0 5\r\n'), bytes, b('\r\nEND\r\n')]))) {
+    for (const { name, chunks } of everySplit(Buffer.concat([b('VALUE k 0 5\r\n'), bytes, b('\r\nEND\r\n')]))) {
       const got = await readSingleValue(over(chunks).r, 'get', 'k', bufOpts);
       expect(Buffer.isBuffer(got?.value) && got.value.equals(bytes), name).toBe(true);
     }
@@ -74,7 +74,7 @@ describe('readSingleValue', () => {
 
   it('decodes UTF-8 split anywhere', async () => {
     const value = 'héllo 日本 🎉';
-    await everySplit(Buffer.concat([b(`VALUE k 0 ${Buffer.byteLength(value)}\r\n`), Buffer.from(value), b('\r\nEND\r\n')]), (s) => readSingleValue(s, 'get', 'k', opts), {
+    await readEverySplit(Buffer.concat([b(`VALUE k 0 ${Buffer.byteLength(value)}\r\n`), Buffer.from(value), b('\r\nEND\r\n')]), (s) => readSingleValue(s, 'get', 'k', opts), {
       value,
       flags: 0,
     });
@@ -93,15 +93,15 @@ describe('readSingleValue', () => {
   });
 
   it('a wrong trailer, a wrong key or a hostile length is a protocol error', async () => {
-    await everySplitThrows('VALUE k 0 3\r\nabcd\r\nEND\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /not followed by/);
-    await everySplitThrows('VALUE j 0 1\r\nx\r\nEND\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /not asked for/);
-    await everySplitThrows('VALUE k 0 1048577\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /exceeds maxValueSize/);
-    await everySplitThrows('VALUE k 0 1\r\nx\r\nEND\r\n', (s) => readSingleValue(s, 'gets', 'k', opts), MemcachedProtocolError, /cas/);
+    await readEverySplitThrows('VALUE k 0 3\r\nabcd\r\nEND\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /not followed by/);
+    await readEverySplitThrows('VALUE j 0 1\r\nx\r\nEND\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /not asked for/);
+    await readEverySplitThrows('VALUE k 0 1048577\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /exceeds maxValueSize/);
+    await readEverySplitThrows('VALUE k 0 1\r\nx\r\nEND\r\n', (s) => readSingleValue(s, 'gets', 'k', opts), MemcachedProtocolError, /cas/);
   });
 
   it('EOF inside the reply is a protocol error; EOF before it stays a CosocketError', async () => {
-    await everySplitThrows('VALUE k 0 5\r\nab', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /cut short/);
-    await everySplitThrows('VALU', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /cut short/);
+    await readEverySplitThrows('VALUE k 0 5\r\nab', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /cut short/);
+    await readEverySplitThrows('VALU', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /cut short/);
     const error = await readSingleValue(at(...[]), 'get', 'k', opts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CosocketError);
     expect((error as CosocketError).code).toBe('closed');
@@ -117,14 +117,14 @@ describe('readSingleValue', () => {
 describe('readMultiValues', () => {
   const asked = new Set(['a', 'b%20c', 'd']);
   it('maps decoded keys to entries; misses are absent', async () => {
-    await everySplit('VALUE a 1 2\r\nA\n\r\nVALUE b%20c 2 0\r\n\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, decodeURIComponent, opts), {
+    await readEverySplit('VALUE a 1 2\r\nA\n\r\nVALUE b%20c 2 0\r\n\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, decodeURIComponent, opts), {
       a: { value: 'A\n', flags: 1 },
       'b c': { value: '', flags: 2 },
     });
   });
 
   it('gets entries carry cas', async () => {
-    await everySplit('VALUE d 0 1 7\r\nx\r\nEND\r\n', (s) => readMultiValues(s, 'gets', asked, (k) => k, opts), { d: { value: 'x', flags: 0, cas: '7' } });
+    await readEverySplit('VALUE d 0 1 7\r\nx\r\nEND\r\n', (s) => readMultiValues(s, 'gets', asked, (k) => k, opts), { d: { value: 'x', flags: 0, cas: '7' } });
   });
 
   it('a __proto__ key becomes an own property', async () => {
@@ -134,17 +134,17 @@ describe('readMultiValues', () => {
   });
 
   it('protocol errors: unknown key, bad trailer, truncated', async () => {
-    await everySplitThrows('VALUE z 0 1\r\nx\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /not asked for/);
-    await everySplitThrows('VALUE a 0 1\r\nxy\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /not followed by/);
-    await everySplitThrows('VALUE a 0 1\r\nx\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /cut short/);
+    await readEverySplitThrows('VALUE z 0 1\r\nx\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /not asked for/);
+    await readEverySplitThrows('VALUE a 0 1\r\nxy\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /not followed by/);
+    await readEverySplitThrows('VALUE a 0 1\r\nx\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /cut short/);
   });
 });
 
 describe('status, counter, stats and version replies', () => {
   it('readStatus maps yes / no words and rejects the rest', async () => {
-    await everySplit('STORED\r\n', (s) => readStatus(s, 'set', opts, 'STORED', ['NOT_STORED']), true);
-    await everySplit('NOT_STORED\r\n', (s) => readStatus(s, 'set', opts, 'STORED', ['NOT_STORED']), false);
-    await everySplit('TOUCHED\r\n', (s) => readStatus(s, 'touch', opts, ['TOUCHED', 'STORED'], ['NOT_FOUND']), true);
+    await readEverySplit('STORED\r\n', (s) => readStatus(s, 'set', opts, 'STORED', ['NOT_STORED']), true);
+    await readEverySplit('NOT_STORED\r\n', (s) => readStatus(s, 'set', opts, 'STORED', ['NOT_STORED']), false);
+    await readEverySplit('TOUCHED\r\n', (s) => readStatus(s, 'touch', opts, ['TOUCHED', 'STORED'], ['NOT_FOUND']), true);
     await expect(readStatus(at(...[b('SERVER_ERROR object too large for cache\r\n')]), 'set', opts, 'STORED')).rejects.toMatchObject({
       name: 'MemcachedError',
       code: 'SERVER_ERROR',
@@ -154,31 +154,31 @@ describe('status, counter, stats and version replies', () => {
   });
 
   it('readCounter: numbers, null on NOT_FOUND, errors', async () => {
-    await everySplit('18446744073709551615\r\n', (s) => readCounter(s, 'incr', opts), 18446744073709551615);
-    await everySplit('0\r\n', (s) => readCounter(s, 'decr', opts), 0);
-    await everySplit('NOT_FOUND\r\n', (s) => readCounter(s, 'incr', opts), null);
+    await readEverySplit('18446744073709551615\r\n', (s) => readCounter(s, 'incr', opts), 18446744073709551615);
+    await readEverySplit('0\r\n', (s) => readCounter(s, 'decr', opts), 0);
+    await readEverySplit('NOT_FOUND\r\n', (s) => readCounter(s, 'incr', opts), null);
     await expect(readCounter(at(...[b('CLIENT_ERROR cannot increment or decrement non-numeric value\r\n')]), 'incr', opts)).rejects.toMatchObject({ code: 'CLIENT_ERROR' });
     await expect(readCounter(at(...[b('12a\r\n')]), 'incr', opts)).rejects.toBeInstanceOf(MemcachedProtocolError);
   });
 
   it('readStats parses pairs, including values with spaces, until END', async () => {
-    await everySplit('STAT pid 12\r\nSTAT version 1.6.18\r\nSTAT items:1:number 3\r\nSTAT sizes_status disabled\r\nSTAT empty \r\nEND\r\n', (s) => readStats(s, opts), {
+    await readEverySplit('STAT pid 12\r\nSTAT version 1.6.18\r\nSTAT items:1:number 3\r\nSTAT sizes_status disabled\r\nSTAT empty \r\nEND\r\n', (s) => readStats(s, opts), {
       pid: '12',
       version: '1.6.18',
       'items:1:number': '3',
       sizes_status: 'disabled',
       empty: '',
     });
-    await everySplit('ITEM k [1 b; 0 s]\r\nEND\r\n', (s) => readStats(s, opts), { k: '[1 b; 0 s]' });
-    await everySplit('END\r\n', (s) => readStats(s, opts), {});
-    await everySplit('RESET\r\n', (s) => readStats(s, opts), {});
+    await readEverySplit('ITEM k [1 b; 0 s]\r\nEND\r\n', (s) => readStats(s, opts), { k: '[1 b; 0 s]' });
+    await readEverySplit('END\r\n', (s) => readStats(s, opts), {});
+    await readEverySplit('RESET\r\n', (s) => readStats(s, opts), {});
     await expect(readStats(at(...[b('ERROR\r\n')]), opts)).rejects.toMatchObject({ code: 'ERROR' });
     // A STAT value that merely contains "ERROR" is data (OpenResty's substring check is not copied).
-    await everySplit('STAT note SERVER_ERROR-ish\r\nEND\r\n', (s) => readStats(s, opts), { note: 'SERVER_ERROR-ish' });
+    await readEverySplit('STAT note SERVER_ERROR-ish\r\nEND\r\n', (s) => readStats(s, opts), { note: 'SERVER_ERROR-ish' });
   });
 
   it('readVersion', async () => {
-    await everySplit('VERSION 1.6.18\r\n', (s) => readVersion(s, opts), '1.6.18');
+    await readEverySplit('VERSION 1.6.18\r\n', (s) => readVersion(s, opts), '1.6.18');
     await expect(readVersion(at(...[b('ERROR\r\n')]), opts)).rejects.toBeInstanceOf(MemcachedError);
     await expect(readVersion(at(...[b('VERSION\r\n')]), opts)).rejects.toBeInstanceOf(MemcachedProtocolError);
   });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LineTooLong, ReplyReader } from '../src/protocol/reply-reader.js';
-import { ChunkedSocket, splits } from './chunked-socket.js';
+import { ChunkedSocket, everySplit } from '@cosocket/test-kit';
 
 const reader = (...chunks: string[]): ReplyReader => new ReplyReader(new ChunkedSocket(chunks.map((c) => Buffer.from(c, 'latin1'))));
 
 describe('ReplyReader', () => {
   it('reads lines and exact byte counts across every split', async () => {
     const reply = Buffer.from('VALUE k 0 4\r\na\r\nb\r\nEND\r\nnext\r\n');
-    for (const [name, chunks] of splits(reply)) {
+    for (const { name, chunks } of everySplit(reply)) {
       const r = new ReplyReader(new ChunkedSocket(chunks));
       expect(await r.line(64), name).toBe('VALUE k 0 4');
       expect((await r.bytes(6)).toString(), name).toBe('a\r\nb\r\n');

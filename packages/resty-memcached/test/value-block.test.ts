@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readMultiValues, type ReadOptions } from '../src/protocol/read-reply.js';
 import { ReplyReader } from '../src/protocol/reply-reader.js';
 import { scanValueBlock } from '../src/protocol/value-block.js';
-import { ChunkedSocket } from './chunked-socket.js';
+import { ChunkedSocket } from '@cosocket/test-kit';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 const MAX = 1024 * 1024;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { everySplit } from '@cosocket/test-kit';
 import { ReplyDecoder } from '../src/decoder.js';
 import { RedisProtocolError, RedisReplyError } from '../src/errors.js';
 import type { RedisReply } from '../src/types.js';
@@ -12,13 +13,6 @@ function decodeIn(chunks: Buffer[], returnBuffers = false, max = 1 << 20): Redis
   }
   expect(d.hasUnread).toBe(false);
   return out;
-}
-
-/** The same bytes whole, byte by byte, and split in two at every position. */
-function everySplit(bytes: Buffer): Buffer[][] {
-  const ways: Buffer[][] = [[bytes], [...bytes].map((b) => Buffer.from([b]))];
-  for (let i = 1; i < bytes.length; i++) ways.push([bytes.subarray(0, i), bytes.subarray(i)]);
-  return ways;
 }
 
 const STREAM = Buffer.concat([
@@ -45,7 +39,7 @@ function check(replies: RedisReply[]): void {
 
 describe('ReplyDecoder', () => {
   it('decodes a stream of every reply type, however it is split', () => {
-    for (const chunks of everySplit(STREAM)) check(decodeIn(chunks));
+    for (const { chunks } of everySplit(STREAM)) check(decodeIn(chunks));
   });
 
   it('queues several replies delivered by one chunk, in order', () => {
@@ -62,7 +56,7 @@ describe('ReplyDecoder', () => {
   it('returns Buffers with returnBuffers, byte-exact', () => {
     const bytes = Buffer.from([0xff, 0x00, 0x0d, 0x0a, 0x80]);
     const wire = Buffer.concat([Buffer.from('$5\r\n'), bytes, Buffer.from('\r\n*1\r\n$5\r\n'), bytes, Buffer.from('\r\n')]);
-    for (const chunks of everySplit(wire)) {
+    for (const { chunks } of everySplit(wire)) {
       const [a, b] = decodeIn(chunks, true);
       expect(a).toEqual(bytes);
       expect((b as Buffer[])[0]).toEqual(bytes);
@@ -89,7 +83,7 @@ describe('ReplyDecoder', () => {
     ['a bulk without its CRLF', '$3\r\nabcXY'],
     ['an over-long header', `$${'9'.repeat(30)}\r\n`],
   ])('refuses %s with RedisProtocolError', (_, bytes) => {
-    for (const chunks of everySplit(Buffer.from(bytes))) {
+    for (const { chunks } of everySplit(Buffer.from(bytes))) {
       const d = new ReplyDecoder(false, 1 << 20);
       expect(() => chunks.forEach((c) => d.feed(c))).toThrow(RedisProtocolError);
     }

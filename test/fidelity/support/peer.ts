@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../support/scripted-server.js';
+import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '@cosocket/test-kit';
 import { makeTempDir, removeTempDir } from '../../servers/process.js';
 import { expandBytes, type PeerStep } from './scenario.js';
 import { quote } from './transcript.js';

@@ -3,10 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { poolStats, withContext } from 'cosocket';
 import { CosocketError, MemcachedError, MemcachedMultiplexed, MemcachedProtocolError, type MemcachedMultiplexedOptions } from 'resty-memcached';
 import { describeServer, onDemandSkip, startMemcached } from '../../servers/index.js';
-import { scriptedServer, type ScriptedServer } from '../../support/scripted-server.js';
+import { closeAfterEach, scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
+import { killMidFlight } from '../multiplexed-kill.js';
 import { connected, prefix } from './helpers.js';
 
-const open: MemcachedMultiplexed<boolean>[] = [];
+const open = closeAfterEach<MemcachedMultiplexed<boolean>>();
 async function mux<B extends boolean = false>(
   server: { host: string; port: number },
   options: MemcachedMultiplexedOptions<B> = {},
@@ -17,9 +18,6 @@ async function mux<B extends boolean = false>(
   await m.connect(server.host, server.port);
   return m;
 }
-afterEach(async () => {
-  await Promise.allSettled(open.splice(0).map((m) => m.close()));
-});
 
 async function connectionCount(server: { host: string; port: number }): Promise<number> {
   const memc = await connected(server);
@@ -165,23 +163,12 @@ describe.skipIf(onDemandSkip('memcached'))('MemcachedMultiplexed against a serve
     const m = await mux(srv);
     m.setTimeouts(2000, 2000, 2000);
     expect(await m.set('k', 'v')).toBe(true);
-    srv.pause();
-    await new Promise((r) => setTimeout(r, 50));
-    const settled = Promise.allSettled(Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? m.get('k') : m.set(`k${i}`, 'v'))));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(m.pendingCount).toBe(300);
-    await srv.kill();
-    const outcomes = await settled;
-    for (const o of outcomes) {
-      expect(o.status).toBe('rejected');
-      expect((o as PromiseRejectedResult).reason).toBeInstanceOf(CosocketError);
-    }
-    expect(m.pendingCount).toBe(0);
-    expect(m.connected).toBe(false);
-
-    // While the server is down, commands fail with the connect error and nothing hangs.
-    await expect(m.get('k')).rejects.toMatchObject({ code: 'connection refused' });
-    await srv.start();
+    await killMidFlight(
+      m,
+      srv,
+      () => Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? m.get('k') : m.set(`k${i}`, 'v'))),
+      () => m.get('k'),
+    );
     expect(await m.set('k', 'again')).toBe(true);
     expect(await m.get('k')).toEqual({ value: 'again', flags: 0 });
     expect(m.connected).toBe(true);

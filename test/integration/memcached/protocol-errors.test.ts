@@ -4,7 +4,7 @@
 import { Memcached, MemcachedError, MemcachedProtocolError } from 'resty-memcached';
 import { poolStats } from 'cosocket';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../support/scripted-server.js';
+import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '@cosocket/test-kit';
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {

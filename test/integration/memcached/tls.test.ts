@@ -1,18 +1,16 @@
 // TLS against a private TLS-only memcached (`-Z`, certificate generated at run time by
 // test/servers/tls.ts): the pooled client's sslHandshake and MemcachedMultiplexed's TLS connect.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CosocketError, Memcached, MemcachedMultiplexed, type MemcachedMultiplexedConnectOptions } from 'resty-memcached';
 import { onDemandSkip, startMemcached, type MemcachedServer, type TlsFiles } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
 import { prefix } from './helpers.js';
 
 // The CA here signs the server certificate, and memcached sends the leaf only, so an untrusted
 // chain is OpenSSL's 21 (UNABLE_TO_VERIFY_LEAF_SIGNATURE), as cosocket reports it (`N: text`).
 const UNTRUSTED = { code: expect.stringMatching(/^21: unable to verify the first certificate/) };
 
-const open: MemcachedMultiplexed<boolean>[] = [];
-afterEach(async () => {
-  await Promise.allSettled(open.splice(0).map((m) => m.close()));
-});
+const open = closeAfterEach<MemcachedMultiplexed<boolean>>();
 
 function multiplexed(): MemcachedMultiplexed {
   const m = new MemcachedMultiplexed();

@@ -1,25 +1,19 @@
 // CRUD, write errors and pooling against the harness's real MongoDB-protocol server.
 import { tcp } from 'cosocket';
 import { Long, Mongo, MongoServerError, ObjectId, type Collection, type Database, type Document } from 'resty-mongo';
-import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { beforeEach, expect, it, vi } from 'vitest';
 import { describeServer } from '../../servers/index.js';
+import { ownDatabase } from './helpers.js';
 
 describeServer('mongo', 'resty-mongo CRUD', (server) => {
-  const dbName = `rm_crud_${process.pid}`;
   let conn: Mongo;
   let db: Database;
+  const dbName = ownDatabase(server, 'rm_crud', 10_000, (c, d) => {
+    conn = c;
+    db = d;
+  });
   let col: Collection;
 
-  beforeAll(async () => {
-    conn = new Mongo();
-    conn.setTimeout(10_000);
-    await conn.connect(server.host, server.port);
-    db = conn.db(dbName);
-  });
-  afterAll(async () => {
-    await db.dropDatabase();
-    await conn.close();
-  });
   beforeEach(async () => {
     col = db.collection('dogs');
     await col.drop();

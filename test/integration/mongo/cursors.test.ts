@@ -1,26 +1,22 @@
 // Cursors across many getMore batches, Long ids, early close and cleanup before pooling.
 import { Long, Mongo, MongoServerError, type Collection, type Database, type Document } from 'resty-mongo';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { describeServer } from '../../servers/index.js';
+import { ownDatabase } from './helpers.js';
 
 describeServer('mongo', 'resty-mongo cursors', (server) => {
-  const dbName = `rm_cursor_${process.pid}`;
   let conn: Mongo;
   let db: Database;
+  const dbName = ownDatabase(server, 'rm_cursor', 10_000, (c, d) => {
+    conn = c;
+    db = d;
+  });
   let col: Collection;
 
   beforeAll(async () => {
-    conn = new Mongo();
-    conn.setTimeout(10_000);
-    await conn.connect(server.host, server.port);
-    db = conn.db(dbName);
     col = db.collection('numbers');
     await col.drop();
     await col.insertMany(Array.from({ length: 1000 }, (_, i) => ({ _id: i, i, even: i % 2 === 0 })));
-  });
-  afterAll(async () => {
-    await db.dropDatabase();
-    await conn.close();
   });
 
   /** Counts the commands of each name that go through `db`. */

@@ -4,7 +4,7 @@
 import { CosocketError, poolStats } from 'cosocket';
 import { Binary, BSON, Mongo, MongoAuthError, MongoProtocolError, type Document } from 'resty-mongo';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '../../support/scripted-server.js';
+import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '@cosocket/test-kit';
 
 const OP_MSG = 2013;
 const HELLO = { isWritablePrimary: true, maxBsonObjectSize: 16777216, maxMessageSizeBytes: 48000000, maxWriteBatchSize: 100000, maxWireVersion: 21, ok: 1 };

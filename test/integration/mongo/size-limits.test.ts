@@ -1,25 +1,18 @@
 // Size limits: oversized documents are refused before sending; near-16 MiB documents
 // round-trip; insertMany splits batches by message size and by maxWriteBatchSize.
 import { Mongo, MongoSizeError, type Database, type Document } from 'resty-mongo';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { describeServer } from '../../servers/index.js';
+import { ownDatabase } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
 describeServer('mongo', 'resty-mongo size limits', (server) => {
-  const dbName = `rm_size_${process.pid}`;
   let conn: Mongo;
   let db: Database;
-
-  beforeAll(async () => {
-    conn = new Mongo();
-    conn.setTimeout(60_000);
-    await conn.connect(server.host, server.port);
-    db = conn.db(dbName);
-  });
-  afterAll(async () => {
-    await db.dropDatabase();
-    await conn.close();
+  ownDatabase(server, 'rm_size', 60_000, (c, d) => {
+    conn = c;
+    db = d;
   });
 
   /** Counts the write commands sent through the connection. */

@@ -1,16 +1,14 @@
 // Blocking commands and read timeouts: a connection whose reply may still arrive never
 // reaches the pool (the upstream July 2025 change let it, spec §6).
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CosocketError, poolStats } from 'cosocket';
 import { Redis } from 'resty-redis';
 import { describeServer } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
 import { client, key } from './helpers.js';
 
 describeServer('redis', 'resty-redis blocking commands and timeouts', (server) => {
-  const open: Redis[] = [];
-  afterEach(async () => {
-    await Promise.allSettled(open.splice(0).map((r) => r.close()));
-  });
+  const open = closeAfterEach<Redis>();
 
   it('BLPOP server-side timeout gives null (sanity.t 8)', async () => {
     const red = await client(server);

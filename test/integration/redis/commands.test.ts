@@ -1,19 +1,17 @@
 // Commands, encoding and decoding against the shared real redis-server.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { arrayToHash, COMMAND_NAMES, Redis, RedisReplyError, RedisScript } from 'resty-redis';
 import { describeServer } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
 import { client, key } from './helpers.js';
 
 describeServer('redis', 'resty-redis commands', (server) => {
-  const open: Redis[] = [];
+  const open = closeAfterEach<Redis>();
   const connect = async (...args: Parameters<typeof client> extends [unknown, ...infer R] ? R : never) => {
     const red = await client(server, ...args);
     open.push(red);
     return red;
   };
-  afterEach(async () => {
-    await Promise.allSettled(open.splice(0).map((r) => r.close()));
-  });
 
   it('set/get, nil as null, and call() by any name', async () => {
     const red = await connect();

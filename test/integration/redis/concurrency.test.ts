@@ -1,14 +1,12 @@
 // Two overlapping commands on one client never desynchronise the stream.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CosocketError, Redis } from 'resty-redis';
 import { describeServer } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
 import { client, key } from './helpers.js';
 
 describeServer('redis', 'resty-redis concurrency', (server) => {
-  const open: Redis[] = [];
-  afterEach(async () => {
-    await Promise.allSettled(open.splice(0).map((r) => r.close()));
-  });
+  const open = closeAfterEach<Redis>();
 
   it('the second overlapping command fails at once with socket busy; the first gets its own reply', async () => {
     const red = await client(server);

@@ -1,11 +1,13 @@
 // RedisMultiplexed: one connection shared by many concurrent callers, against real servers.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CosocketError, poolStats, withContext } from 'cosocket';
 import { RedisClientError, RedisMultiplexed, RedisReplyError } from 'resty-redis';
 import { describeServer, onDemandSkip, startRedis, type RedisServer } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
+import { killMidFlight } from '../multiplexed-kill.js';
 import { client, key } from './helpers.js';
 
-const open: RedisMultiplexed[] = [];
+const open = closeAfterEach<RedisMultiplexed>();
 async function mux(server: { host: string; port: number }, options = {}, connectOptions = {}): Promise<RedisMultiplexed> {
   const m = new RedisMultiplexed(options);
   m.setTimeout(5000);
@@ -13,9 +15,6 @@ async function mux(server: { host: string; port: number }, options = {}, connect
   await m.connect(server.host, server.port, connectOptions);
   return m;
 }
-afterEach(async () => {
-  await Promise.allSettled(open.splice(0).map((m) => m.close()));
-});
 
 describeServer('redis', 'RedisMultiplexed', (server) => {
   it('256 concurrent callers each get their own replies, in order, over one connection', async () => {
@@ -154,22 +153,12 @@ describe.skipIf(onDemandSkip('redis-server'))('RedisMultiplexed against a server
     m.setTimeouts(2000, 2000, 2000);
     const k = key('kill');
     expect(await m.set(k, 'v')).toBe('OK');
-    await srv.pause();
-    const settled = Promise.allSettled(Array.from({ length: 300 }, () => m.get(k)));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(m.pendingCount).toBe(300);
-    await srv.kill();
-    const outcomes = await settled;
-    for (const o of outcomes) {
-      expect(o.status).toBe('rejected');
-      expect((o as PromiseRejectedResult).reason).toBeInstanceOf(CosocketError);
-    }
-    expect(m.pendingCount).toBe(0);
-    expect(m.connected).toBe(false);
-
-    // While the server is down, commands fail with the connect error and nothing hangs.
-    await expect(m.get(k)).rejects.toMatchObject({ code: 'connection refused' });
-    await srv.start();
+    await killMidFlight(
+      m,
+      srv,
+      () => Array.from({ length: 300 }, () => m.get(k)),
+      () => m.get(k),
+    );
     expect(await m.set(k, 'again')).toBe('OK');
     expect(await m.get(k)).toBe('again');
     expect(m.connected).toBe(true);

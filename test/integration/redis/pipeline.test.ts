@@ -1,19 +1,17 @@
 // Pipelines and transactions against the shared real redis-server.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Redis, RedisReplyError } from 'resty-redis';
 import { describeServer } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
 import { client, key, serverDb } from './helpers.js';
 
 describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
-  const open: Redis[] = [];
+  const open = closeAfterEach<Redis>();
   const connect = async () => {
     const red = await client(server);
     open.push(red);
     return red;
   };
-  afterEach(async () => {
-    await Promise.allSettled(open.splice(0).map((r) => r.close()));
-  });
 
   it('returns results in order with errors as values (pipeline.t 5)', async () => {
     const red = await connect();

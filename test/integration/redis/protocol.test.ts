@@ -2,7 +2,7 @@
 // connection closed, never pooled. (The only fake allowed: real Redis never sends these bytes.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis, RedisProtocolError } from 'resty-redis';
-import { scriptedServer, type ScriptedServer } from '../../support/scripted-server.js';
+import { scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
 
 describe('resty-redis protocol errors (scripted server)', () => {
   let server: ScriptedServer | undefined;

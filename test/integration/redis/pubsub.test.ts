@@ -1,19 +1,17 @@
 // Pub/sub against the shared real redis-server.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CosocketError, Redis, RedisClientError } from 'resty-redis';
 import { describeServer } from '../../servers/index.js';
+import { closeAfterEach } from '@cosocket/test-kit';
 import { client, key } from './helpers.js';
 
 describeServer('redis', 'resty-redis pub/sub', (server) => {
-  const open: Redis[] = [];
+  const open = closeAfterEach<Redis>();
   const connect = async (options = {}) => {
     const red = await client(server, options);
     open.push(red);
     return red;
   };
-  afterEach(async () => {
-    await Promise.allSettled(open.splice(0).map((r) => r.close()));
-  });
 
   it('subscribe, receive with readReply, unsubscribe (pubsub.t)', async () => {
     const sub = await connect();

@@ -4,6 +4,7 @@
 // never sent (the connect failed). The checks afterwards: every acknowledged write is on the
 // server exactly once; a failed one is there at most once; nothing is there twice (a silent
 // resend would show as a second application).
+import { sleep } from '@cosocket/test-kit';
 import { count, peak } from './stats.js';
 
 export type WriteResult = 'ack' | 'failed' | 'unsent';
@@ -77,8 +78,6 @@ export function judge(run: LedgerRun, applied: Map<string, number>): LedgerVerdi
   count('duplicates', duplicated.length);
   return { lost, duplicated, foreign };
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A random duration in [min, max) ms. */
 export const between = (min: number, max: number) => min + Math.random() * (max - min);

@@ -1,8 +1,9 @@
 // Helpers for fault tests: settle pending operations with their timing, check that each
-// failure is a clear CosocketError, and poll for a condition (pool eviction is event-driven).
+// failure is a clear CosocketError, read pool stats, wait for a stopped server.
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { CosocketError, poolStats, type PoolStats } from 'cosocket';
+import { eventually } from '@cosocket/test-kit';
 
 export interface Outcome<T> {
   ok: boolean;
@@ -37,22 +38,10 @@ export function expectTransportFailures(outcomes: Outcome<unknown>[], codes: str
   }
 }
 
-/** Polls `check` every 10 ms until it holds or `ms` passed; returns whether it held. */
-export async function eventually(check: () => boolean, ms = 2000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** The stats of one pool (zeros when it does not exist). */
 export function statsOf(pool: string): PoolStats {
   return poolStats()[pool] ?? { size: 0, backlog: null, idle: 0, inUse: 0, waiting: 0, created: 0, reused: 0, evicted: 0, open: 0 };
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Routes cosocket's transport-error log lines into an array instead of process warnings. */
 export function captureLogs(configureFn: (options: { logger: (message: string, error?: unknown) => void }) => unknown): string[] {

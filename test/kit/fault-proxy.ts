@@ -2,8 +2,8 @@
 // injects network faults on command: delay, stall, RST, half-close, dropped and corrupted
 // bytes, refused connects. It makes network faults repeatable without root (no tc/iptables)
 // and counts the connections it carries, which doubles as a server-side connection count.
+// Each fault it injects is reported to `onFault` (the reliability suite counts them).
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
-import { count } from './support/stats.js';
 
 /** `up`: client to server; `down`: server to client. */
 export type Direction = 'up' | 'down';
@@ -40,6 +40,7 @@ export class FaultProxy {
   constructor(
     readonly targetHost: string,
     readonly targetPort: number,
+    private readonly onFault: (n: number) => void = () => undefined,
   ) {}
 
   /** Connections open right now. */
@@ -63,14 +64,14 @@ export class FaultProxy {
   /** Delays every chunk in both directions by `ms` (0 turns it off). Order is preserved. */
   delay(ms: number): void {
     this.delayMs = ms;
-    if (ms > 0) count('faultsInjected');
+    if (ms > 0) this.onFault(1);
   }
 
   /** Holds every byte in both directions until `resume()`: a peer that stopped answering. */
   stall(): void {
     if (this.stalled !== null) return;
     this.stalled = new Promise<void>((resolve) => (this.release = resolve));
-    count('faultsInjected');
+    this.onFault(1);
   }
 
   /** Ends a `stall()`: held bytes are delivered, in order. */
@@ -83,7 +84,7 @@ export class FaultProxy {
   cut(): number {
     const n = this.links.size;
     for (const link of [...this.links]) this.reset(link);
-    if (n > 0) count('faultsInjected', n);
+    if (n > 0) this.onFault(n);
     return n;
   }
 
@@ -94,26 +95,26 @@ export class FaultProxy {
       link.upstream.pause();
       link.client.end();
     }
-    if (n > 0) count('faultsInjected', n);
+    if (n > 0) this.onFault(n);
     return n;
   }
 
   /** Drops the next `n` bytes travelling in `direction`. */
   drop(direction: Direction, n: number): void {
     this.dropBytes[direction] += n;
-    count('faultsInjected');
+    this.onFault(1);
   }
 
   /** Applies `mutation` to the next chunk travelling in `direction` (once). */
   corrupt(direction: Direction, mutation: Mutation = flipFirstByte): void {
     this.mutations[direction].push(mutation);
-    count('faultsInjected');
+    this.onFault(1);
   }
 
   /** While on, new connections are accepted and reset at once (a crashing listener). */
   refuse(on: boolean): void {
     this.refusing = on;
-    if (on) count('faultsInjected');
+    if (on) this.onFault(1);
   }
 
   /** Back to a transparent proxy: no delay, no stall, no pending drops or mutations. */
@@ -208,7 +209,12 @@ export function flipFirstByte(chunk: Buffer): Buffer {
   return chunk;
 }
 
+export interface FaultProxyOptions {
+  /** Called with the number of faults each injection adds (a cut counts each connection). */
+  onFault?: (n: number) => void;
+}
+
 /** A proxy to `host:port`, listening. */
-export function faultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
-  return new FaultProxy(target.host, target.port).listen();
+export function faultProxy(target: { host: string; port: number }, options: FaultProxyOptions = {}): Promise<FaultProxy> {
+  return new FaultProxy(target.host, target.port, options.onFault).listen();
 }
