@@ -104,7 +104,7 @@ async function sh(cmd, args, cwd, env = process.env) {
   try {
     return (await run(cmd, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })).stdout;
   } catch (e) {
-    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: e });
   }
 }
 

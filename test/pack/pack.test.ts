@@ -22,12 +22,12 @@ describe.skipIf(missing !== undefined)(missing ? `pack test [${missing.reason}]`
   it('installs the packed tarballs outside the workspace and runs a TypeScript program on them', { timeout: 240_000 }, async () => {
     const before = packDirs();
     const args = [script, '--redis', servers.redis.url, '--memcached', `${servers.memcached.host}:${servers.memcached.port}`, '--mongo', servers.mongo.url];
-    let stdout = '';
+    let stdout: string;
     try {
       ({ stdout } = await run(process.execPath, args, { timeout: 220_000, maxBuffer: 16 * 1024 * 1024 }));
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string };
-      throw new Error(`pack test failed:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+      throw new Error(`pack test failed:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`, { cause: e });
     }
     expect(stdout).toMatch(/pack test passed/);
     expect(stdout).toMatch(/"inUse":0/);

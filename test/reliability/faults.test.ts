@@ -9,14 +9,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, sleep, type FaultProxy } from '@cosocket/test-kit';
 import { onDemandSkip, type OnDemandServer } from '../servers/index.js';
 import { captureLogs, expectTransportFailures, pauseAndWait, settleTimed, statsOf } from './support/outcomes.js';
-import { PROTOCOLS, type Client, type Protocol } from './support/protocols.js';
+import { PROTOCOLS, type Client } from './support/protocols.js';
 import { countedFaultProxy } from './support/proxy.js';
 import { count } from './support/stats.js';
 
 /** How late past its read timeout a failure may settle. */
 const SLACK = 1500;
 
-for (const p of PROTOCOLS as Protocol<Client>[]) {
+for (const p of PROTOCOLS) {
   describe.skipIf(onDemandSkip(p.binary))(`${p.name} under server faults`, () => {
     let server: OnDemandServer;
     beforeAll(async () => {

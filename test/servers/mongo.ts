@@ -29,7 +29,7 @@ async function decodeOpMsg(reply: Buffer): Promise<Record<string, unknown>> {
   if (reply.length < 21 || reply.readInt32LE(12) !== OP_MSG || reply.readUInt8(20) !== 0) {
     throw new Error('not an OP_MSG reply');
   }
-  return BSON.deserialize(reply.subarray(21, reply.length)) as Record<string, unknown>;
+  return BSON.deserialize(reply.subarray(21, reply.length));
 }
 
 export interface MongoProbeResult {

@@ -41,7 +41,7 @@ export class ConnectionSlot<T> {
 }
 
 function liveConnection(sock: TcpSocket<Buffer> | TcpSocket<string>): Transport {
-  const transport = connectionOf(sock as TcpSocket<Buffer | string>);
+  const transport = connectionOf(sock);
   if (transport === null) throw new CosocketError('closed');
   return transport;
 }

@@ -132,7 +132,7 @@ export class LightThread<T> implements PromiseLike<T> {
   constructor(context: RequestContext, run: (thread: LightThread<T>) => Promise<T>) {
     this.context = context;
     // Registered before the body starts: it runs synchronously and may end before run returns.
-    context.running.add(this as LightThread<unknown>);
+    context.running.add(this);
     this.settled = run(this).then(
       (value): Outcome<T> => ({ ok: true, value }),
       (error: unknown): Outcome<T> => ({ ok: false, error }),
@@ -164,11 +164,11 @@ export function spawn<A extends unknown[], T>(fn: (...args: A) => T | Promise<T>
   const context = parent.context;
   // Like ngx.thread.spawn, the body runs now, up to its first await, before spawn returns.
   return new LightThread<T>(context, async (self) => {
-    const frame: Frame = { context, thread: self as LightThread<unknown>, names: new Map() };
+    const frame: Frame = { context, thread: self, names: new Map() };
     try {
       return await storage.run(frame, () => fn(...args));
     } finally {
-      context.running.delete(self as LightThread<unknown>);
+      context.running.delete(self);
       if (self.status === 'running') self.status = 'zombie';
     }
   });

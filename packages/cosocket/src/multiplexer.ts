@@ -178,7 +178,7 @@ export class Multiplexer<C, R = SendData> {
         message: `too many pending commands: ${this.maxPending} are queued or awaiting a reply (maxPending)`,
       }));
     }
-    const p = new Promise<T>((resolve, reject) => this.pending.push({ read, resolve: resolve as (r: unknown) => void, reject }));
+    const p = new Promise<T>((resolve, reject) => this.pending.push({ read, resolve: resolve, reject }));
     this.outbox.add(request);
     if (this.state === 'up') this.scheduleFlush();
     else if (this.state === 'down') void this.ensureConnected().catch(() => undefined);

@@ -265,8 +265,8 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     }
   }
 
-  /** `receive()` one line; `receive('*a')` everything until EOF; `receive(n)` exactly n bytes. */
-  async receive(pattern?: number | '*l' | '*a' | string): Promise<T> {
+  /** `receive()` or `receive('*l')` one line; `receive('*a')` everything until EOF; `receive(n)` exactly n bytes. */
+  async receive(pattern?: number | string): Promise<T> {
     const t = this.startRead('receive');
     const mode = parseReceivePattern(pattern);
     if (mode.kind === 'bytes' && mode.n === 0) return this.out(EMPTY);

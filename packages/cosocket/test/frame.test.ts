@@ -241,7 +241,7 @@ describe('receiveFrame: bad specs', () => {
   ];
 
   it.each(bad)('%s: RangeError before any I/O', async (_name, override) => {
-    const spec = { headerSize: 4, maxSize: 100, ...override } as FrameSpec;
+    const spec = { headerSize: 4, maxSize: 100, ...override };
     // An unconnected socket: a read would fail with 'closed', so RangeError proves no read happened.
     await failure(receiveFrame(tcp(), spec), RangeError);
   });

@@ -1,7 +1,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failure, type ScriptedConnection, scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
-import { closeAllPools, configure, CosocketError, POOL_CHANNEL, poolStats, tcp, type PoolEvent, type TcpSocket } from '../src/index.js';
+import { closeAllPools, configure, POOL_CHANNEL, poolStats, tcp, type PoolEvent, type TcpSocket } from '../src/index.js';
 
 let servers: ScriptedServer[] = [];
 let events: PoolEvent[] = [];

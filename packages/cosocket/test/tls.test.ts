@@ -10,7 +10,7 @@ let dir: string;
 let cert: Buffer;
 let server: Server;
 let port: number;
-let accepted: TLSSocket[] = [];
+const accepted: TLSSocket[] = [];
 
 beforeAll(async () => {
   // A self-signed certificate for localhost / 127.0.0.1, made fresh for this run.

@@ -142,7 +142,7 @@ export class Mongo {
     this.resources.clear();
     const poolOptions = { pool: poolName, poolSize: opts.poolSize, backlog: opts.backlog };
     if (isUnix) await this.sock.connect(host, poolOptions);
-    else await this.sock.connect(host, port as number, poolOptions);
+    else await this.sock.connect(host, port, poolOptions);
     try {
       if (this.sock.getReusedTimes() === 0) {
         if (opts.ssl === true) await this.sock.sslHandshake({ serverName: opts.serverName ?? host, verify: opts.sslVerify ?? true });
@@ -321,7 +321,7 @@ function locateStep(error: unknown, address: string | undefined, step: string): 
 }
 
 function withDb(cmd: Document, db: string): Document {
-  if (cmd instanceof Map) return new Map([...(cmd as Map<string, unknown>), ['$db', db]]) as unknown as Document;
+  if (cmd instanceof Map) return new Map([...(cmd as Map<string, unknown>), ['$db', db]]);
   return { ...cmd, $db: db };
 }
 

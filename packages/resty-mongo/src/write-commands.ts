@@ -118,9 +118,9 @@ export interface PreparedInserts {
  * differently from that copy, and an own `_id: undefined` key would be sent twice.
  */
 export function withIds(docs: readonly Document[]): PreparedInserts {
-  const out: Document[] = new Array(docs.length);
-  const ids: unknown[] = new Array(docs.length);
-  const prefixIds: (ObjectId | undefined)[] = new Array(docs.length);
+  const out = new Array<Document>(docs.length);
+  const ids = new Array<unknown>(docs.length);
+  const prefixIds = new Array<ObjectId | undefined>(docs.length);
   for (let i = 0; i < docs.length; i++) {
     const doc = docs[i];
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new TypeError(`document at index ${i} is not an object`);
@@ -187,7 +187,7 @@ export async function runWrite(
       end++;
     }
     // The batch's documents are contiguous: one slice of the shared buffer.
-    const documents = [all.subarray(offsets[start]!, offsets[end]!)];
+    const documents = [all.subarray(offsets[start], offsets[end])];
     const reply = await db.conn.command(db.name, { [kind]: collection, ordered }, [{ identifier: SEQUENCE_ID[kind], documents }]);
     merge(outcome, reply, start);
     outcome.sent = end;

@@ -111,7 +111,7 @@ export async function startNginx(configs: (ScenarioConfig | undefined)[]): Promi
   const command = which('nginx', { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin` }) ?? 'nginx';
   const proc = new ManagedProcess({ label: 'nginx', command, args: ['-p', dir, '-c', confFile], cwd: dir, logFile: join(dir, 'server.log') });
   const base = `http://127.0.0.1:${port}`;
-  let version = '';
+  let version: string;
   try {
     version = await waitUntil(
       `nginx on 127.0.0.1:${port}`,

@@ -5,10 +5,8 @@ import { describeServer } from '../../servers/index.js';
 import { ownDatabase } from './helpers.js';
 
 describeServer('mongo', 'resty-mongo cursors', (server) => {
-  let conn: Mongo;
   let db: Database;
-  const dbName = ownDatabase(server, 'rm_cursor', 10_000, (c, d) => {
-    conn = c;
+  const dbName = ownDatabase(server, 'rm_cursor', 10_000, (_conn, d) => {
     db = d;
   });
   let col: Collection;

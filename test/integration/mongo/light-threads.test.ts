@@ -47,11 +47,11 @@ describeServer('mongo', 'resty-mongo light threads', (server) => {
       return waitAll(a, b);
     });
     const [ra, rb] = result;
-    expect(ra!.seen).toBe(200);
-    expect(rb!.seen).toBe(200);
-    expect(ra!.written).toBe(10);
-    expect(rb!.written).toBe(10);
-    expect(ra!.conn).not.toBe(rb!.conn);
+    expect(ra.seen).toBe(200);
+    expect(rb.seen).toBe(200);
+    expect(ra.written).toBe(10);
+    expect(rb.written).toBe(10);
+    expect(ra.conn).not.toBe(rb.conn);
     // The context ended: both connections went back to the pool (setKeepalive), reusable.
     const reused = await open();
     expect(reused.getReusedTimes()).toBeGreaterThan(0);

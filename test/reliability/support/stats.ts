@@ -73,7 +73,7 @@ export function localStats(): Readonly<Stats> {
 /** Sums every file in `dir` (peaks: the maximum). */
 export function collectStats(dir: string): Stats {
   const total = emptyStats();
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json'));
   } catch {
