@@ -32,6 +32,16 @@ export class RedisReplyError extends RedisError {
   override get keepsConnection(): boolean {
     return true;
   }
+
+  /**
+   * Sets the fields only: the message stays the server text, so the stack needs no rewrite
+   * (reading `stack` to rewrite it formats it, which costs more than the round trip).
+   */
+  override locate(address: string | undefined, command: string | undefined): this {
+    if (address !== undefined) this.address = address;
+    if (command !== undefined) this.command = command;
+    return this;
+  }
 }
 
 /**
