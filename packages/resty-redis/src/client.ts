@@ -1,27 +1,31 @@
-import { CosocketError, tcp, type TcpSocket } from 'cosocket';
+import { CosocketError, keepsConnection, tcp, type TcpSocket } from 'cosocket';
 import type { RedisCommands } from './commands.generated.js';
 import { installCommandMethods } from './command-methods.js';
 import { hmsetArgs } from './hash.js';
-import { defaultPoolName, parseConnectArgs } from './connect-options.js';
+import { addressOf, defaultPoolName, handshakeRequest, parseConnectArgs, type ConnectArgs } from './connect-options.js';
 import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
-import { encodeCommand, RequestBuilder, type Encoded } from './encoder.js';
-import { busyError, RedisClientError, RedisProtocolError, RedisReplyError } from './errors.js';
+import { encodeCommand, type Encoded, type RequestBuilder } from './encoder.js';
+import {
+  busyError,
+  CLOSE,
+  closeReason,
+  CONNECT,
+  locateCommand,
+  locateReply,
+  PIPELINE,
+  READ_REPLY,
+  RedisClientError,
+  SET_KEEPALIVE,
+} from './errors.js';
+import { PipelineQueue } from './pipeline.js';
 import { isMessage, PUBSUB_COMMANDS, Subscriptions, type SubscribeKind, type UnsubscribeKind } from './pubsub.js';
 import { OBSERVED_COMMANDS, SessionState } from './session.js';
 import type { RedisArg, RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
+import { receiveBuffered } from './receive-buffered.js';
 
-/** The most bytes taken from the socket per read: whole network chunks in practice. */
-const READ_CHUNK = 1 << 20;
 const QUEUED: Promise<RedisReply> = Promise.resolve(undefined as unknown as RedisReply);
 
 type Phase = 'idle' | 'writing' | 'reading';
-
-/** A command queued in a pipeline whose reply changes the session state. */
-interface ObservedOp {
-  index: number;
-  lower: string;
-  args: readonly unknown[];
-}
 
 // Every Redis command is a method (installed on the prototype below, typed by RedisCommands).
 export interface Redis extends RedisCommands {}
@@ -33,8 +37,9 @@ export interface Redis extends RedisCommands {}
  * sync. One object serves one task at a time: an overlapping command fails at once with
  * `socket busy reading` / `socket busy writing` and the first one gets its own reply.
  *
- * Argument errors (null, undefined, objects, NaN) throw a TypeError synchronously, before
- * anything is sent or queued.
+ * Every command method returns a promise and never throws: argument errors (null, undefined,
+ * objects, NaN) reject it with a TypeError before anything is sent or queued. Every error of the
+ * family names the address and the command (`RedisError`).
  */
 export class Redis {
   private readonly sock: TcpSocket<Buffer> = tcp();
@@ -42,8 +47,9 @@ export class Redis {
   private readonly session = new SessionState();
   private readonly subs = new Subscriptions();
   private phase: Phase = 'idle';
-  private pipe: RequestBuilder | null = null;
-  private pipeOps: ObservedOp[] = [];
+  private pipe: PipelineQueue | null = null;
+  /** `host:port` or `unix:/path` of the last connect, named by every error. */
+  private address: string | undefined;
   /** The caller chose the pool name, and so vouches for what connections in it share. */
   private explicitPool = false;
 
@@ -69,7 +75,16 @@ export class Redis {
    */
   async connect(host: string, port?: number | string | RedisConnectOptions, options?: RedisConnectOptions): Promise<void> {
     const args = parseConnectArgs(host, port, options);
+    try {
+      await this.open(args);
+    } catch (error) {
+      throw this.locate(error, CONNECT);
+    }
+  }
+
+  private async open(args: ConnectArgs): Promise<void> {
     if (this.phase !== 'idle') throw busyError(this.phase);
+    this.address = addressOf(args);
     const o = args.options;
     this.explicitPool = o.pool !== undefined;
     this.decoder.reset();
@@ -80,21 +95,16 @@ export class Redis {
     try {
       if (o.ssl) await this.sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
       const database = o.database ?? 0;
-      if (this.sock.getReusedTimes() === 0) await this.handshake(o, database);
+      if (this.sock.getReusedTimes() === 0) {
+        // AUTH and SELECT in one write; any error reply fails the connect.
+        const failed = (await this.roundTrip(handshakeRequest(o), null, CONNECT)).find(keepsConnection);
+        if (failed !== undefined) throw failed;
+      }
       this.session.begin(database, !!o.password);
     } catch (error) {
       this.sock.forceClose('connect failed');
       throw error;
     }
-  }
-
-  /** AUTH and SELECT in one write; any error reply fails the connect. */
-  private async handshake(o: RedisConnectOptions, database: number): Promise<void> {
-    const request = new RequestBuilder();
-    if (o.password) request.add(encodeCommand('AUTH', o.username ? [o.username, o.password] : [o.password]));
-    if (database !== 0) request.add(encodeCommand('SELECT', [database]));
-    const replies = await this.roundTrip(request);
-    for (const reply of replies) if (reply instanceof RedisReplyError) throw reply;
   }
 
   /**
@@ -105,8 +115,16 @@ export class Redis {
    * default pool name).
    */
   async setKeepalive(maxIdleMs?: number, poolSize?: number): Promise<void> {
-    this.pipe = null;
-    this.requireOpen();
+    try {
+      await this.keepalive(maxIdleMs, poolSize);
+    } catch (error) {
+      throw this.locate(error, SET_KEEPALIVE);
+    }
+  }
+
+  private async keepalive(maxIdleMs: number | undefined, poolSize: number | undefined): Promise<void> {
+    this.cancelPipeline();
+    this.sock.getReusedTimes(); // throws `closed` (saying why) when there is no connection
     if (this.phase !== 'idle' || this.decoder.hasUnread) {
       this.forceClose('unread replies');
       throw new CosocketError('connection in dubious state', {
@@ -122,12 +140,7 @@ export class Redis {
       return;
     }
     if (s.dirty) {
-      const request = new RequestBuilder();
-      if (s.inMulti) request.add(encodeCommand('DISCARD', []));
-      else if (s.watching) request.add(encodeCommand('UNWATCH', []));
-      if (s.currentDb !== s.connectDb) request.add(encodeCommand('SELECT', [s.connectDb]));
-      const replies = await this.roundTrip(request);
-      const failed = replies.find((r) => r instanceof RedisReplyError);
+      const failed = (await this.roundTrip(s.resetRequest(), null, SET_KEEPALIVE)).find(keepsConnection);
       if (failed !== undefined) {
         this.forceClose('state reset failed');
         throw failed;
@@ -142,13 +155,22 @@ export class Redis {
     return this.sock.getReusedTimes();
   }
 
-  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
+  /**
+   * Closes the connection (it does not go to the pool); the object may `connect` again.
+   * Resolves when there is nothing to close (never connected, already closed, closed by a
+   * failure), so `finally { await red.close() }` never hides the error that closed it.
+   */
   async close(): Promise<void> {
-    if (this.phase !== 'idle') throw busyError(this.phase);
-    this.pipe = null;
+    if (this.phase !== 'idle') throw this.locate(busyError(this.phase), CLOSE);
+    this.cancelPipeline();
     this.decoder.reset();
     this.subs.clear();
-    await this.sock.close();
+    try {
+      await this.sock.close();
+    } catch (error) {
+      if (error instanceof CosocketError && error.code === 'closed') return;
+      throw this.locate(error, CLOSE);
+    }
   }
 
   /** Any command by name, sent as written (Redis is case-insensitive). */
@@ -165,8 +187,7 @@ export class Redis {
 
   /** Starts queueing commands (drops anything queued before). */
   initPipeline(): void {
-    this.pipe = new RequestBuilder();
-    this.pipeOps = [];
+    this.pipe = new PipelineQueue();
   }
 
   /** Drops the queued commands; nothing was sent. */
@@ -181,16 +202,17 @@ export class Redis {
 
   /**
    * Sends the queued commands in one write and reads one reply each. Results are in order,
-   * with error replies as RedisReplyError values; a transport error fails the whole commit
-   * and closes the connection.
+   * with error replies as RedisReplyError values (each naming its command); a transport error
+   * fails the whole commit (command `PIPELINE`) and closes the connection. When a command was
+   * refused while queueing (a bad argument), it rejects with that error and sends nothing.
    */
   async commitPipeline(): Promise<RedisReply[]> {
     const pipe = this.pipe;
-    if (pipe === null) throw new RedisClientError('no pipeline');
+    if (pipe === null) throw this.locate(new RedisClientError('no pipeline'), PIPELINE);
     this.pipe = null;
-    const ops = this.pipeOps;
-    const results = await this.roundTrip(pipe);
-    for (const op of ops) this.observe(op.lower, op.args, results[op.index]!);
+    if (pipe.refused !== null) throw pipe.refused;
+    const results = await this.roundTrip(pipe.request, pipe.names, PIPELINE);
+    for (const op of pipe.observed) this.observe(op.lower, op.args, results[op.index]!);
     return results;
   }
 
@@ -200,39 +222,60 @@ export class Redis {
    */
   async readReply(): Promise<RedisReply> {
     if (this.subs.messages.length > 0) return this.subs.messages.shift()!;
-    if (!this.subs.subscribed) throw new RedisClientError('not subscribed');
-    this.enter();
+    if (!this.subs.subscribed) throw this.locate(new RedisClientError('not subscribed'), READ_REPLY);
+    this.enter(READ_REPLY);
     let reply: RedisReply;
     try {
       this.phase = 'reading';
       reply = await this.readValue();
     } catch (error) {
-      if (error instanceof CosocketError && error.code === 'timeout') throw error;
-      throw this.fail(error);
+      // Polling with a timeout is normal while subscribed: the connection stays.
+      if (error instanceof CosocketError && error.code === 'timeout') throw this.locate(error, READ_REPLY);
+      throw this.fail(error, READ_REPLY);
     } finally {
       this.phase = 'idle';
     }
     this.subs.observe(reply);
-    if (reply instanceof RedisReplyError) throw reply;
-    return reply;
+    return this.settle(reply, READ_REPLY);
   }
 
+  /**
+   * Sends (or queues) one command. Never throws: a refused command (bad argument, a pub/sub
+   * command in a pipeline) rejects, and while a pipeline is open it also fails the commit.
+   */
   private dispatch(name: string, lower: string, args: readonly unknown[]): Promise<RedisReply> {
-    const encoded = encodeCommand(name, args);
-    if (PUBSUB_COMMANDS.has(lower)) {
-      if (this.pipe !== null) throw new RedisClientError(`${lower} cannot be pipelined`);
-      return this.subscribeFamily(lower as SubscribeKind | UnsubscribeKind, args.length, encoded);
+    let encoded: Encoded;
+    try {
+      encoded = encodeCommand(name, args);
+      if (this.pipe !== null && PUBSUB_COMMANDS.has(lower)) throw new RedisClientError(`${lower} cannot be pipelined`);
+    } catch (error) {
+      return this.refuse(this.locate(error, name));
     }
+    if (PUBSUB_COMMANDS.has(lower)) return this.subscribeFamily(name, lower as SubscribeKind | UnsubscribeKind, args.length, encoded);
     if (this.pipe !== null) {
-      if (OBSERVED_COMMANDS.has(lower)) this.pipeOps.push({ index: this.pipe.count, lower, args });
-      this.pipe.add(encoded);
+      this.pipe.add(name, lower, args, encoded);
       return QUEUED;
     }
-    return this.execute(lower, args, encoded);
+    return this.execute(name, lower, args, encoded);
   }
 
-  private async execute(lower: string, args: readonly unknown[], encoded: Encoded): Promise<RedisReply> {
-    this.enter();
+  /**
+   * A command refused before anything was sent or queued. While pipelining, `commitPipeline`
+   * rejects with the first such error and sends nothing, so the results never shift against
+   * the commands; the command's own promise is marked handled, since queued commands are
+   * rarely awaited.
+   */
+  private refuse(error: unknown): Promise<never> {
+    const rejected = Promise.reject(error);
+    if (this.pipe !== null) {
+      this.pipe.refused ??= error;
+      rejected.catch(() => undefined);
+    }
+    return rejected;
+  }
+
+  private async execute(name: string, lower: string, args: readonly unknown[], encoded: Encoded): Promise<RedisReply> {
+    this.enter(name);
     let reply: RedisReply;
     try {
       await this.sock.send(encoded);
@@ -243,32 +286,39 @@ export class Redis {
         reply = await this.readValue();
       }
     } catch (error) {
-      throw this.fail(error);
+      throw this.fail(error, name);
     } finally {
       this.phase = 'idle';
     }
     if (OBSERVED_COMMANDS.has(lower)) this.observe(lower, args, reply);
-    if (reply instanceof RedisReplyError) throw reply;
+    return this.settle(reply, name);
+  }
+
+  /** A reply to the caller: error replies, top-level or nested, name the command; a top-level one throws. */
+  private settle(reply: RedisReply, name: string): RedisReply {
+    if (typeof reply !== 'object' || reply === null) return reply;
+    locateReply(reply, this.address, name);
+    if (keepsConnection(reply)) throw reply;
     return reply;
   }
 
   /** (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: one confirmation frame per name, messages queued. */
-  private async subscribeFamily(kind: SubscribeKind | UnsubscribeKind, argCount: number, encoded: Encoded): Promise<RedisReply> {
+  private async subscribeFamily(name: string, kind: SubscribeKind | UnsubscribeKind, argCount: number, encoded: Encoded): Promise<RedisReply> {
     const unsubscribing = kind.endsWith('unsubscribe');
-    if (unsubscribing && !this.subs.subscribed) throw new RedisClientError('not subscribed');
-    this.enter();
+    if (unsubscribing && !this.subs.subscribed) throw this.locate(new RedisClientError('not subscribed'), name);
+    this.enter(name);
     const expected = this.subs.expectedFrames(kind, argCount);
     // Set before sending: if the reply is lost, the server may have subscribed us anyway.
     if (!unsubscribing) this.subs.subscribed = true;
     const frames: RedisReply[] = [];
-    let failure: RedisReplyError | null = null;
+    let failure: RedisReply = null;
     try {
       await this.sock.send(encoded);
       this.phase = 'reading';
       while (frames.length < expected) {
         const reply = await this.readValue();
         if (isMessage(reply)) this.subs.messages.push(reply);
-        else if (reply instanceof RedisReplyError) {
+        else if (keepsConnection(reply)) {
           // A command error (arity, wrong context) is the only reply this command gets.
           failure = reply;
           break;
@@ -278,22 +328,25 @@ export class Redis {
         }
       }
     } catch (error) {
-      throw this.fail(error);
+      throw this.fail(error, name);
     } finally {
       this.phase = 'idle';
     }
     if (failure !== null) {
       this.subs.subscribed = this.subs.channels.size + this.subs.patterns.size + this.subs.shards.size > 0;
-      throw failure;
+      throw this.locate(failure, name);
     }
     return frames.length === 1 ? frames[0]! : frames;
   }
 
-  /** One write of all queued commands, then exactly one reply each (messages set aside). */
-  private async roundTrip(request: RequestBuilder): Promise<RedisReply[]> {
+  /**
+   * One write of all queued commands, then exactly one reply each (messages set aside). A
+   * failure names `operation`; error replies name their command (`names[i]`, else `operation`).
+   */
+  private async roundTrip(request: RequestBuilder, names: readonly string[] | null, operation: string): Promise<RedisReply[]> {
     const n = request.count;
     if (n === 0) return [];
-    this.enter();
+    this.enter(operation);
     const results = new Array<RedisReply>(n);
     const d = this.decoder;
     const subs = this.subs;
@@ -308,20 +361,21 @@ export class Redis {
           if (subs.subscribed && isMessage(reply)) subs.messages.push(reply);
           else results[i++] = reply;
         }
-        if (i < n) d.feed(await this.sock.receiveAny(READ_CHUNK));
+        if (i < n) d.feed(await receiveBuffered(this.sock));
       }
     } catch (error) {
-      throw this.fail(error);
+      throw this.fail(error, operation);
     } finally {
       this.phase = 'idle';
     }
+    for (let i = 0; i < n; i++) locateReply(results[i]!, this.address, names?.[i] ?? operation);
     return results;
   }
 
   /** The next decoded reply, reading from the socket as needed. */
   private async readValue(): Promise<RedisReply> {
     const d = this.decoder;
-    while (d.available === 0) d.feed(await this.sock.receiveAny(READ_CHUNK));
+    while (d.available === 0) d.feed(await receiveBuffered(this.sock));
     return d.shift();
   }
 
@@ -334,31 +388,32 @@ export class Redis {
   }
 
   /** Marks the client busy, or fails at once if an operation is already in flight. */
-  private enter(): void {
-    if (this.phase !== 'idle') throw busyError(this.phase);
+  private enter(name: string): void {
+    if (this.phase !== 'idle') throw this.locate(busyError(this.phase), name);
     this.phase = 'writing';
   }
 
   /**
    * A transport or protocol failure in the middle of a request: the stream is out of sync
    * (a reply may still arrive, e.g. for a BLPOP whose read timed out), so the connection is
-   * closed and can never reach the pool.
+   * closed, saying why to the next command (`closed (after a read timeout)`), and can never
+   * reach the pool.
    */
-  private fail(error: unknown): unknown {
-    if (error instanceof CosocketError && error.code === 'bad request') return error;
-    this.forceClose(error instanceof RedisProtocolError ? 'protocol error' : 'transport error');
-    return error;
+  private fail(error: unknown, name: string): unknown {
+    const foreign = error instanceof CosocketError && error.code === 'bad request';
+    if (!foreign && !keepsConnection(error)) this.forceClose(closeReason(error));
+    return this.locate(error, name);
+  }
+
+  /** Names this client's address and the command (or client operation) on an error of the family. */
+  private locate<E>(error: E, name: string): E {
+    return locateCommand(error, this.address, name);
   }
 
   private forceClose(reason: string): void {
     this.sock.forceClose(reason);
     this.decoder.reset();
     this.subs.clear();
-  }
-
-  /** Throws `closed` when there is no connection. */
-  private requireOpen(): void {
-    this.sock.getReusedTimes();
   }
 
   static {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkTlsOptions } from 'cosocket';
+import { encodeCommand, RequestBuilder } from './encoder.js';
 import type { RedisConnectOptions } from './types.js';
 
 /** `connect(host, port, opts?)` or `connect('unix:/path', opts?)`, normalised. */
@@ -32,15 +33,29 @@ export function parseConnectArgs(host: unknown, port: unknown, options: unknown)
   return { host, port: port as number | string | undefined, options: opts };
 }
 
+/** `host:port` or `unix:/path`: the address every error of a connection names. */
+export function addressOf({ host, port }: Pick<ConnectArgs, 'host' | 'port'>): string {
+  return port === undefined ? host : `${host}:${String(port)}`;
+}
+
 /**
  * The default pool name: connections differing in anything that changes what the next user
  * gets — address, database, ACL user, password, TLS settings — never share a pool. The password
  * is represented by a digest so it does not appear in pool statistics or logs.
  */
-export function defaultPoolName({ host, port, options: o }: ConnectArgs): string {
-  const target = port === undefined ? host : `${host}:${String(port)}`;
+export function defaultPoolName(args: ConnectArgs): string {
+  const o = args.options;
+  const target = addressOf(args);
   const user = o.username ? encodeURIComponent(o.username) : '';
   const digest = o.password ? createHash('sha256').update(o.password).digest('hex').slice(0, 32) : '';
   const tls = o.ssl ? `tls(${encodeURIComponent(o.serverName ?? '')},${o.sslVerify === false ? 'noverify' : 'verify'})` : 'plain';
   return `redis:${target}:${o.database ?? 0}:${user}:${digest}:${tls}`;
+}
+
+/** What a fresh connection sends first, in one write: AUTH and SELECT as the options ask (maybe nothing). */
+export function handshakeRequest(o: RedisConnectOptions): RequestBuilder {
+  const request = new RequestBuilder();
+  if (o.password) request.add(encodeCommand('AUTH', o.username ? [o.username, o.password] : [o.password]));
+  if (o.database) request.add(encodeCommand('SELECT', [o.database]));
+  return request;
 }

@@ -6,7 +6,7 @@
  * @module resty-redis
  */
 export { Redis } from './client.js';
-export { RedisReplyError, RedisProtocolError, RedisClientError } from './errors.js';
+export { RedisError, RedisReplyError, RedisProtocolError, RedisClientError } from './errors.js';
 export { arrayToHash } from './hash.js';
 export { RedisScript } from './script.js';
 export { encodeCommand, formatNumber } from './encoder.js';

@@ -1,23 +1,23 @@
-import { CosocketError, DEFAULT_MAX_PENDING, Multiplexer, type MultiplexProtocol, type TcpSocket } from 'cosocket';
+import { CosocketError, DEFAULT_MAX_PENDING, keepsConnection, Multiplexer, type MultiplexProtocol, type TcpSocket } from 'cosocket';
 import type { RedisCommands } from './commands.generated.js';
 import { installCommandMethods } from './command-methods.js';
 import { hmsetArgs } from './hash.js';
-import { parseConnectArgs, type ConnectArgs } from './connect-options.js';
+import { addressOf, handshakeRequest, parseConnectArgs, type ConnectArgs } from './connect-options.js';
 import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
 import { encodeCommand, RequestBuilder, type Encoded } from './encoder.js';
-import { RedisClientError, RedisProtocolError, RedisReplyError } from './errors.js';
+import { closeReason, CONNECT, locateCommand, locateReply, RedisClientError, RedisProtocolError } from './errors.js';
 import { refusal } from './multiplex-rules.js';
 import type { RedisArg, RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
+import { receiveBuffered } from './receive-buffered.js';
 
 export { DEFAULT_MAX_PENDING };
 
-/** The most bytes taken from the socket per read: whole network chunks in practice. */
-const READ_CHUNK = 1 << 20;
 
-/** One connection's reply stream: the socket and the decoder its bytes go through. */
+/** One connection's reply stream: the socket, the decoder its bytes go through, its address. */
 interface Connection {
   sock: TcpSocket<Buffer>;
   decoder: ReplyDecoder;
+  address: string;
 }
 
 /** Options of `new RedisMultiplexed(...)`. */
@@ -45,31 +45,37 @@ export interface RedisMultiplexed extends RedisCommands {}
  * Rules:
  * - an error reply rejects that caller only (`RedisReplyError`);
  * - a transport failure, a read timeout or a protocol error rejects **every** pending command
- *   with that error and closes the connection (a late reply would desynchronise the stream);
- *   the next command reconnects;
+ *   with that one error and closes the connection (a late reply would desynchronise the
+ *   stream); the error names the command whose reply was being read (`send` when the batched
+ *   write failed, `connect` when the connect did); the next command reconnects;
  * - more than `maxPending` commands in flight: the extra one rejects with `CosocketError`
  *   code `too many pending commands`;
  * - commands that change shared session state or block (SELECT, MULTI/EXEC/WATCH, AUTH,
  *   (P|S)SUBSCRIBE, MONITOR, BLPOP and friends, WAIT, CLIENT SETNAME/TRACKING/REPLY, ...)
- *   throw `RedisClientError` synchronously: use a pooled `Redis` for them;
- * - bad arguments throw `TypeError` synchronously, as with `Redis`.
+ *   reject with `RedisClientError`, nothing sent: use a pooled `Redis` for them;
+ * - bad arguments reject with a `TypeError`, as with `Redis`. No command method throws.
  */
 export class RedisMultiplexed {
   private readonly mux: Multiplexer<Connection, Encoded>;
   private target: ConnectArgs | null = null;
+  /** `host:port` or `unix:/path` of the last `connect`, named by every error. */
+  private address: string | undefined;
 
   constructor(options: RedisMultiplexedOptions = {}) {
     const maxReplySize = options.maxReplySize ?? DEFAULT_MAX_REPLY_SIZE;
     if (!Number.isSafeInteger(maxReplySize) || maxReplySize <= 0) throw new RangeError(`bad maxReplySize: ${String(maxReplySize)}`);
     const returnBuffers = options.returnBuffers === true;
     const protocol: MultiplexProtocol<Connection, Encoded> = {
-      open: (sock) => this.open(sock, new ReplyDecoder(returnBuffers, maxReplySize)),
+      open: (sock) =>
+        this.open(sock, new ReplyDecoder(returnBuffers, maxReplySize)).catch((error: unknown) => {
+          throw locateCommand(error, this.address, CONNECT);
+        }),
       newBatch: () => new RequestBuilder(),
-      isCommandError: (error) => error instanceof RedisReplyError,
+      isCommandError: keepsConnection,
       checkIdle: (conn) => {
-        if (conn.decoder.hasUnread) throw new RedisProtocolError('a reply arrived for no command');
+        if (conn.decoder.hasUnread) throw new RedisProtocolError('a reply arrived for no command', { address: conn.address });
       },
-      closeReason: (error) => (error instanceof RedisProtocolError ? 'protocol error' : 'transport error'),
+      closeReason,
     };
     this.mux = new Multiplexer(protocol, { maxPending: options.maxPending });
   }
@@ -95,11 +101,13 @@ export class RedisMultiplexed {
   async connect(host: string, port?: number | string | RedisMultiplexedConnectOptions, options?: RedisMultiplexedConnectOptions): Promise<void> {
     const args = parseConnectArgs(host, port, options);
     const status = this.mux.status;
-    if (status === 'closed') throw new CosocketError('closed');
+    if (status === 'closed') throw locateCommand(new CosocketError('closed'), this.address, CONNECT);
     if (status === 'connecting' || status === 'up') {
-      throw new RedisClientError('already connected: a multiplexed client connects once (close() and create another)');
+      const message = 'already connected: a multiplexed client connects once (close() and create another)';
+      throw locateCommand(new RedisClientError(message), this.address, CONNECT);
     }
     this.target = args;
+    this.address = addressOf(args);
     await this.mux.start();
   }
 
@@ -127,17 +135,33 @@ export class RedisMultiplexed {
 
   /**
    * Stops taking commands, waits for the pending ones to settle, then closes the connection.
-   * Commands after `close()` reject with `closed`.
+   * Commands after `close()` reject with `closed`. Resolves when there is nothing to close
+   * (never connected, closed already).
    */
   close(): Promise<void> {
     this.target = null;
     return this.mux.close();
   }
 
+  /** Queues one command. Never throws: a refused command rejects, and so does every failure. */
   private enqueue(name: string, lower: string, args: readonly unknown[]): Promise<RedisReply> {
-    const why = refusal(lower, args);
-    if (why !== null) throw new RedisClientError(`${lower} is not allowed on a multiplexed connection: ${why}`);
-    return this.mux.enqueue(encodeCommand(name, args), readReply);
+    let encoded: Encoded;
+    try {
+      const why = refusal(lower, args);
+      if (why !== null) throw new RedisClientError(`${lower} is not allowed on a multiplexed connection: ${why}`);
+      encoded = encodeCommand(name, args);
+      if (this.mux.status === 'idle') throw new CosocketError('closed', { message: 'not connected: call connect() first' });
+    } catch (error) {
+      return Promise.reject(locateCommand(error, this.address, name));
+    }
+    const before = this.mux.pendingCount;
+    const reply = this.mux.enqueue(encoded, (conn) => readReply(conn, name));
+    // The multiplexer either queues the command or rejects it at once (closed, too many
+    // pending): only then does the rejection need the command named, so success pays no hop.
+    if (this.mux.pendingCount > before) return reply;
+    return reply.catch((error: unknown) => {
+      throw locateCommand(error, this.address, name);
+    });
   }
 
   /** Connects, then TLS, AUTH and SELECT as the connect options ask. */
@@ -145,17 +169,16 @@ export class RedisMultiplexed {
     const target = this.target;
     if (target === null) throw new CosocketError('closed');
     const o = target.options;
+    const address = addressOf(target);
     // The multiplexer's socket is outside every pool: a fresh connection, never put back.
     if (target.port === undefined) await sock.connect(target.host);
     else await sock.connect(target.host, target.port);
     if (o.ssl) await sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
-    const conn = { sock, decoder };
-    const request = new RequestBuilder();
-    if (o.password) request.add(encodeCommand('AUTH', o.username ? [o.username, o.password] : [o.password]));
-    if (o.database) request.add(encodeCommand('SELECT', [o.database]));
+    const conn = { sock, decoder, address };
+    const request = handshakeRequest(o);
     if (request.count === 0) return conn;
     await sock.send(request.finish());
-    for (let i = 0; i < request.count; i++) await readReply(conn);
+    for (let i = 0; i < request.count; i++) await readReply(conn, CONNECT);
     return conn;
   }
 
@@ -164,17 +187,27 @@ export class RedisMultiplexed {
   }
 }
 
-/** The next reply; an error reply throws (that caller's `RedisReplyError`). */
-function readReply(conn: Connection): RedisReply | Promise<RedisReply> {
+/**
+ * The next reply to command `name`; an error reply throws (that caller's `RedisReplyError`).
+ * Every error names the command: a failure of the connection while this reply was awaited is
+ * the error every pending command gets.
+ */
+function readReply(conn: Connection, name: string): RedisReply | Promise<RedisReply> {
   const d = conn.decoder;
-  if (d.available === 0) return readReplySlow(conn);
+  if (d.available === 0) return readReplySlow(conn, name);
   const reply = d.shift();
-  if (reply instanceof RedisReplyError) throw reply;
+  if (typeof reply !== 'object' || reply === null) return reply;
+  locateReply(reply, conn.address, name);
+  if (keepsConnection(reply)) throw reply;
   return reply;
 }
 
-async function readReplySlow(conn: Connection): Promise<RedisReply> {
+async function readReplySlow(conn: Connection, name: string): Promise<RedisReply> {
   const d = conn.decoder;
-  while (d.available === 0) d.feed(await conn.sock.receiveAny(READ_CHUNK));
-  return readReply(conn);
+  try {
+    while (d.available === 0) d.feed(await receiveBuffered(conn.sock));
+  } catch (error) {
+    throw locateCommand(error, conn.address, name);
+  }
+  return readReply(conn, name);
 }

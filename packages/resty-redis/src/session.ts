@@ -1,4 +1,5 @@
-import { RedisReplyError } from './errors.js';
+import { keepsConnection } from 'cosocket';
+import { encodeCommand, RequestBuilder } from './encoder.js';
 import type { RedisReply } from './types.js';
 
 /**
@@ -43,12 +44,22 @@ export class SessionState {
     return this.inMulti || this.watching || this.currentDb !== this.connectDb;
   }
 
+  /** The commands that undo the session's changes before pooling: DISCARD or UNWATCH, SELECT back. */
+  resetRequest(): RequestBuilder {
+    const request = new RequestBuilder();
+    if (this.inMulti) request.add(encodeCommand('DISCARD', []));
+    else if (this.watching) request.add(encodeCommand('UNWATCH', []));
+    if (this.currentDb !== this.connectDb) request.add(encodeCommand('SELECT', [this.connectDb]));
+    return request;
+  }
+
   /**
    * Updates the state after `name` (lower case) got `reply` (a RedisReplyError for an error
    * reply). Returns true when the command was RESET, whose caller clears pub/sub state too.
    */
   observe(name: string, args: readonly unknown[], reply: RedisReply): boolean {
-    const failed = reply instanceof RedisReplyError;
+    // An error reply read whole: the command failed and changed nothing.
+    const failed = keepsConnection(reply);
     switch (name) {
       case 'select':
         if (this.inMulti) this.currentDb = -1;

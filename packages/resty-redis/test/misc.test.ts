@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arrayToHash, defaultPoolName, Redis } from '../src/index.js';
+import { arrayToHash, CosocketError, defaultPoolName, Redis } from '../src/index.js';
 import { Subscriptions, isMessage } from '../src/pubsub.js';
 import { SessionState } from '../src/session.js';
 import { RedisReplyError } from '../src/errors.js';
@@ -83,21 +83,56 @@ describe('Redis (no server)', () => {
       expect(typeof (red as unknown as Record<string, unknown>)[m]).toBe('function');
     }
   });
-  it('throws TypeError for null/undefined arguments before anything is sent', () => {
+  it('rejects bad arguments from every command entry point instead of throwing', async () => {
     const red = new Redis();
-    expect(() => red.set('k', null as never)).toThrow(TypeError);
-    expect(() => red.call('SET', 'k', undefined as never)).toThrow(TypeError);
+    const attempts: Array<[string, () => Promise<unknown>]> = [
+      ['generated method', () => red.set('k', null as never)],
+      ['call', () => red.call('SET', 'k', undefined as never)],
+      ['hmset object form', () => red.hmset('h', { a: null as never })],
+      ['hmset flat form', () => red.hmset('h', 'a', NaN)],
+      ['subscribe', () => red.subscribe({} as never)],
+    ];
+    for (const [what, attempt] of attempts) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => (promise = attempt()), what).not.toThrow();
+      await expect(promise, what).rejects.toThrow(TypeError);
+    }
+  });
+  it('in a pipeline, a refused command rejects its own promise and the commit, which sends nothing', async () => {
+    const red = new Redis();
+    red.initPipeline();
+    await expect(red.set('a', '1')).resolves.toBeUndefined();
+    const bad = red.set('b', null as never);
+    await expect(bad).rejects.toThrow(/bad argument #2 to 'set'/);
+    // Not awaited: a queued command's rejection must not surface as an unhandled rejection.
+    void red.incr(undefined as never);
+    red.get('a');
+    const error = await red.commitPipeline().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/bad argument #2 to 'set'/);
+    // The pipeline is gone; a new one starts clean.
+    await expect(red.commitPipeline()).rejects.toThrow('no pipeline');
+    red.initPipeline();
+    await expect(red.subscribe('c')).rejects.toMatchObject({ name: 'RedisClientError', command: 'SUBSCRIBE' });
+    await expect(red.commitPipeline()).rejects.toThrow(/subscribe cannot be pipelined/);
   });
   it('queues commands in a pipeline without a connection and can cancel them', async () => {
     const red = new Redis();
     red.initPipeline();
     await expect(red.set('a', '1')).resolves.toBeUndefined();
-    expect(() => red.subscribe('c')).toThrow(/cannot be pipelined/);
     red.cancelPipeline();
     await expect(red.commitPipeline()).rejects.toThrow('no pipeline');
   });
-  it('fails commands with `closed` before connect', async () => {
-    await expect(new Redis().get('a')).rejects.toMatchObject({ code: 'closed' });
+  it('fails commands before connect with `not connected: call connect() first`, naming the command', async () => {
+    const error = await new Redis().get('a').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CosocketError);
+    expect(error).toMatchObject({ code: 'closed', command: 'GET', message: 'not connected: call connect() first (GET)' });
+    await expect(new Redis().setKeepalive()).rejects.toMatchObject({ code: 'closed', command: 'setkeepalive' });
+  });
+  it('close() resolves when never connected, and again', async () => {
+    const red = new Redis();
+    await expect(red.close()).resolves.toBeUndefined();
+    await expect(red.close()).resolves.toBeUndefined();
   });
   it('refuses a bad maxReplySize', () => {
     expect(() => new Redis({ maxReplySize: 0 })).toThrow(RangeError);

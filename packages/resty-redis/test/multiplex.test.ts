@@ -37,19 +37,32 @@ describe('multiplexed command rules', () => {
     expect(refusal(name, args)).toBeNull();
   });
 
-  it('a refused command throws RedisClientError synchronously, naming the command and why', () => {
+  it('a refused command rejects with RedisClientError, naming the command and why', async () => {
     const m = new RedisMultiplexed();
-    expect(() => m.select(1)).toThrow(RedisClientError);
-    expect(() => m.call('MULTI')).toThrow(/multi is not allowed on a multiplexed connection: a transaction/);
+    let refused: Promise<unknown> | undefined;
+    expect(() => (refused = m.select(1))).not.toThrow();
+    await expect(refused).rejects.toThrow(RedisClientError);
+    await expect(refused).rejects.toMatchObject({ command: 'SELECT' });
+    await expect(m.call('MULTI')).rejects.toThrow(/multi is not allowed on a multiplexed connection: a transaction/);
   });
 
-  it('bad arguments throw TypeError synchronously; commands before connect reject with closed', async () => {
+  it('bad arguments reject with TypeError; commands before connect reject with not connected', async () => {
     const m = new RedisMultiplexed();
-    expect(() => m.get(undefined as unknown as string)).toThrow(TypeError);
+    let bad: Promise<unknown> | undefined;
+    expect(() => (bad = m.get(undefined as unknown as string))).not.toThrow();
+    await expect(bad).rejects.toThrow(TypeError);
+    await expect(m.hmset('h', { a: null as never })).rejects.toThrow(TypeError);
     const error = await m.get('k').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CosocketError);
-    expect((error as CosocketError).code).toBe('closed');
+    expect(error).toMatchObject({ code: 'closed', command: 'GET', message: 'not connected: call connect() first (GET)' });
     expect(m.pendingCount).toBe(0);
+  });
+
+  it('close() resolves when never connected, and again; commands after it reject with closed', async () => {
+    const m = new RedisMultiplexed();
+    await expect(m.close()).resolves.toBeUndefined();
+    await expect(m.close()).resolves.toBeUndefined();
+    await expect(m.get('k')).rejects.toMatchObject({ code: 'closed', command: 'GET' });
   });
 
   it('validates its options', () => {

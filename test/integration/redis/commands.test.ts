@@ -103,11 +103,12 @@ describeServer('redis', 'resty-redis commands', (server) => {
     expect(await red.incrbyfloat(k, 1.5e-7)).toBe('10.00000015');
   });
 
-  it('throws TypeError for null/undefined and sends nothing', async () => {
+  it('rejects with TypeError for null/undefined and sends nothing', async () => {
     const red = await connect();
     const k = key('null');
-    expect(() => red.set(k, null as never)).toThrow(TypeError);
-    expect(() => red.set(k, undefined as never)).toThrow(TypeError);
+    await expect(red.set(k, null as never)).rejects.toThrow(TypeError);
+    await expect(red.set(k, undefined as never)).rejects.toThrow(TypeError);
+    await expect(red.call('SET', k, {} as never)).rejects.toThrow(TypeError);
     expect(await red.exists(k)).toBe(0);
     expect(await red.ping()).toBe('PONG');
   });

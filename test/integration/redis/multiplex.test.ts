@@ -73,7 +73,7 @@ describeServer('redis', 'RedisMultiplexed', (server) => {
     expect(m.connected).toBe(true);
   });
 
-  it('refuses state-changing and blocking commands synchronously, before anything is queued', async () => {
+  it('refuses state-changing and blocking commands with a rejection, before anything is queued', async () => {
     const m = await mux(server);
     for (const [what, run] of [
       ['select', () => m.select(1)],
@@ -85,9 +85,9 @@ describeServer('redis', 'RedisMultiplexed', (server) => {
       ['client', () => m.client('setname', 'x')],
       ['xread', () => m.xread('BLOCK', 10, 'STREAMS', 'k', '$')],
     ] as const) {
-      expect(run, what).toThrow(RedisClientError);
+      await expect(run(), what).rejects.toThrow(RedisClientError);
     }
-    expect(() => m.get(null as unknown as string)).toThrow(TypeError);
+    await expect(m.get(null as unknown as string)).rejects.toThrow(TypeError);
     expect(m.pendingCount).toBe(0);
     expect(await m.xread('COUNT', 1, 'STREAMS', key('stream'), '0')).toBeNull();
     expect(await m.client('id')).toEqual(expect.any(Number));
@@ -175,7 +175,11 @@ describe.skipIf(onDemandSkip('redis-server'))('RedisMultiplexed against a server
     await srv.pause();
     try {
       const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => m.get(k)));
-      for (const o of outcomes) expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'timeout' });
+      // One error for every pending command, naming the command whose reply was awaited.
+      const address = `${srv.host}:${srv.port}`;
+      for (const o of outcomes) {
+        expect((o as PromiseRejectedResult).reason).toMatchObject({ code: 'timeout', address, command: 'GET', message: `timeout (${address}, GET)` });
+      }
       expect(m.connected).toBe(false);
     } finally {
       await srv.resume();

@@ -43,6 +43,20 @@ describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
     expect(await red.commitPipeline()).toEqual([]);
   });
 
+  it('a bad argument rejects its queued command and the commit, and nothing of the pipeline is sent', async () => {
+    const red = await connect();
+    const k = key('refused');
+    red.initPipeline();
+    red.set(k, 'before');
+    const refused = red.set(`${k}:b`, null as never);
+    red.set(`${k}:c`, 'after'); // queued commands are usually not awaited
+    await expect(refused).rejects.toThrow(TypeError);
+    await expect(red.commitPipeline()).rejects.toThrow(/bad argument #2 to 'set'/);
+    expect(red.pipelining).toBe(false);
+    expect(await red.exists(k, `${k}:c`)).toBe(0);
+    expect(await red.ping()).toBe('PONG');
+  });
+
   it('initPipeline again drops the queue; cancelPipeline sends nothing', async () => {
     const red = await connect();
     const k = key('c');

@@ -37,7 +37,10 @@ describe('resty-redis protocol errors (scripted server)', () => {
     await red.connect(srv.host, srv.port, { pool });
     const error = await red.get('k').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisProtocolError);
-    await expect(red.ping()).rejects.toMatchObject({ code: 'closed' });
+    const address = `${srv.host}:${srv.port}`;
+    expect(error).toMatchObject({ address, command: 'GET' });
+    expect((error as Error).message).toMatch(new RegExp(` \\(${address}, GET\\)$`));
+    await expect(red.ping()).rejects.toMatchObject({ code: 'closed', message: `closed (after a protocol error) (${address}, PING)` });
     await expect(red.setKeepalive()).rejects.toMatchObject({ code: 'closed' });
     await red.connect(srv.host, srv.port, { pool });
     expect(red.getReusedTimes()).toBe(0);
