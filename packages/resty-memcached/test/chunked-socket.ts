@@ -1,12 +1,14 @@
-// A test-only ReplySocket over a fixed list of chunks: bytes become available one chunk at a
+// A test-only ReplySource over a fixed list of chunks: bytes become available one chunk at a
 // time (each wait is an await), EOF after the last. It lets the pure reader tests split a
 // reply at every boundary without a network.
 import { CosocketError } from 'cosocket';
-import type { ReplySocket } from '../src/protocol/reply-reader.js';
+import type { ReplySource } from '../src/protocol/read-reply.js';
 
-export class ChunkedSocket implements ReplySocket {
+export class ChunkedSocket implements ReplySource {
   private buffered = Buffer.alloc(0);
   private next = 0;
+  /** The most bytes buffered when a reader asked to wait for more. */
+  largestWait = 0;
 
   constructor(private readonly chunks: Buffer[]) {}
 
@@ -15,29 +17,22 @@ export class ChunkedSocket implements ReplySocket {
     return Buffer.concat([this.buffered, ...this.chunks.slice(this.next)]);
   }
 
-  private async more(): Promise<void> {
+  peek(): Buffer {
+    return this.buffered;
+  }
+
+  skip(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.buffered.length) throw new RangeError(`bad skip count: ${n}`);
+    this.buffered = this.buffered.subarray(n);
+  }
+
+  async receiveMore(): Promise<number> {
+    this.largestWait = Math.max(this.largestWait, this.buffered.length);
     await Promise.resolve();
     const chunk = this.chunks[this.next++];
-    if (chunk === undefined) {
-      const partial = this.buffered;
-      this.buffered = Buffer.alloc(0);
-      throw new CosocketError('closed', { partial });
-    }
+    if (chunk === undefined) throw new CosocketError('closed', { partial: this.buffered });
     this.buffered = Buffer.concat([this.buffered, chunk]);
-  }
-
-  async receive(n: number): Promise<Buffer> {
-    while (this.buffered.length < n) await this.more();
-    const out = this.buffered.subarray(0, n);
-    this.buffered = this.buffered.subarray(n);
-    return out;
-  }
-
-  async receiveAny(max: number): Promise<Buffer> {
-    if (this.buffered.length === 0) await this.more();
-    const out = this.buffered.subarray(0, max);
-    this.buffered = this.buffered.subarray(out.length);
-    return out;
+    return this.buffered.length;
   }
 }
 
