@@ -62,19 +62,27 @@ const LF = 0x0a;
  */
 function takeLine(src: ReplySource, command: string, opts: ReadOptions): string | null {
   const buf = src.peek();
-  const max = opts.maxLineLength;
-  // The LF of a CRLF within the limit: a CR inside the line, or an LF without a CR before it,
-  // stays part of the line. `max + 1` is where the LF of a line of exactly `max` bytes sits.
-  let lf = buf.indexOf(LF);
-  while (lf !== -1 && lf <= max + 1 && buf[lf - 1] !== CR) lf = buf.indexOf(LF, lf + 1);
-  if (lf === -1 || lf > max + 1) {
-    // Without a line end yet: too long once more than max + 1 bytes (the last may be a CR).
-    if (buf.length > max + 1) throw lineTooLong(buf, command, max);
-    return null;
-  }
+  const lf = lineEnd(buf, command, opts);
+  if (lf === -1) return null;
   const line = buf.toString('utf8', 0, lf - 1);
   src.skip(lf + 1);
   return line;
+}
+
+/**
+ * Where the first line of `buf` ends (the index of the LF of its CRLF), or -1 while it is not
+ * all there. The LF of a CRLF within the limit: a CR inside the line, or an LF without a CR
+ * before it, stays part of the line. `max + 1` is where the LF of a line of exactly `max`
+ * bytes sits.
+ */
+function lineEnd(buf: Buffer, command: string, opts: ReadOptions): number {
+  const max = opts.maxLineLength;
+  let lf = buf.indexOf(LF);
+  while (lf !== -1 && lf <= max + 1 && buf[lf - 1] !== CR) lf = buf.indexOf(LF, lf + 1);
+  if (lf !== -1 && lf <= max + 1) return lf;
+  // Without a line end yet: too long once more than max + 1 bytes (the last may be a CR).
+  if (buf.length > max + 1) throw lineTooLong(buf, command, max);
+  return -1;
 }
 
 function lineTooLong(buf: Buffer, command: string, max: number): MemcachedProtocolError {
@@ -114,7 +122,7 @@ function nextLine(src: ReplySource, command: string, opts: ReadOptions, midReply
  */
 function nextBlock(src: ReplySource, header: ValueHeader, trailer: Buffer, command: string): Buffer | Promise<Buffer> {
   const buf = src.peek();
-  return buf.length >= header.bytes + trailer.length ? takeBlock(src, buf, header, trailer, command) : readBlock(src, buf.length, header, trailer, command);
+  return buf.length >= header.bytes + trailer.length ? takeBlock(src, buf, 0, header, trailer, command) : readBlock(src, buf.length, header, trailer, command);
 }
 
 async function readBlock(src: ReplySource, have: number, header: ValueHeader, trailer: Buffer, command: string): Promise<Buffer> {
@@ -127,22 +135,22 @@ async function readBlock(src: ReplySource, have: number, header: ValueHeader, tr
       throw locateError(truncated(error, true, command, `the ${header.bytes}-byte VALUE block of ${quote(header.key)}`), undefined, command);
     }
   }
-  return takeBlock(src, src.peek(), header, trailer, command);
+  return takeBlock(src, src.peek(), 0, header, trailer, command);
 }
 
-/** The block at the front of `buf` (it is all there): trailer checked, then consumed. */
-function takeBlock(src: ReplySource, buf: Buffer, header: ValueHeader, trailer: Buffer, command: string): Buffer {
-  const { bytes } = header;
-  const end = bytes + trailer.length;
-  if (buf.compare(trailer, 0, trailer.length, bytes, end) !== 0) {
+/** The block at `at` in `buf` (it is all there): trailer checked, then consumed with what precedes it. */
+function takeBlock(src: ReplySource, buf: Buffer, at: number, header: ValueHeader, trailer: Buffer, command: string): Buffer {
+  const dataEnd = at + header.bytes;
+  const end = dataEnd + trailer.length;
+  if (buf.compare(trailer, 0, trailer.length, dataEnd, end) !== 0) {
     throw new MemcachedProtocolError(
       'bad trailer',
-      `VALUE block of ${quote(header.key)} in reply to ${command}: ${bytes} bytes announced, but they are not followed by ${quote(trailer.toString())} (got ${quote(buf.subarray(bytes, end))})`,
+      `VALUE block of ${quote(header.key)} in reply to ${command}: ${header.bytes} bytes announced, but they are not followed by ${quote(trailer.toString())} (got ${quote(buf.subarray(dataEnd, end))})`,
       command,
     );
   }
   src.skip(end);
-  return buf.subarray(0, bytes);
+  return buf.subarray(at, dataEnd);
 }
 
 function entry(data: Buffer, header: ValueHeader, opts: ReadOptions): MemcachedEntry<string | Buffer> | MemcachedCasEntry<string | Buffer> {
@@ -157,14 +165,28 @@ export async function readSingleValue(
   key: string,
   opts: ReadOptions,
 ): Promise<MemcachedEntry<string | Buffer> | MemcachedCasEntry<string | Buffer> | null> {
-  const line = await nextLine(src, command, opts, false);
-  if (line === 'END') return null;
-  if (!line.startsWith('VALUE ')) throw unexpectedLine(line, command);
+  // Wait until the line is buffered, then take it and (usually there too) its block from one
+  // view of the buffer, consumed together.
+  let buf = src.peek();
+  let lf = lineEnd(buf, command, opts);
+  while (lf === -1) {
+    await more(src, command, false, 'a reply line');
+    buf = src.peek();
+    lf = lineEnd(buf, command, opts);
+  }
+  const line = buf.toString('utf8', 0, lf - 1);
+  if (!line.startsWith('VALUE ')) {
+    src.skip(lf + 1);
+    if (line === 'END') return null;
+    throw unexpectedLine(line, command);
+  }
   const header = parseValueHeader(line, command === 'gets', opts.maxValueSize, command);
   if (header.key !== key) throw wrongKey(header.key, command);
-  // One key asked for: exactly one block, then END. Reading both at once saves a round of I/O.
-  const data = await nextBlock(src, header, END_TRAILER, command);
-  return entry(data, header, opts);
+  // One key asked for: exactly one block, then END, checked as one trailer.
+  const at = lf + 1;
+  if (buf.length >= at + header.bytes + END_TRAILER.length) return entry(takeBlock(src, buf, at, header, END_TRAILER, command), header, opts);
+  src.skip(at);
+  return entry(await readBlock(src, buf.length - at, header, END_TRAILER, command), header, opts);
 }
 
 /**
