@@ -17,35 +17,13 @@ import {
   type ReadOptions,
   type ReplySource,
 } from '../../packages/resty-memcached/src/protocol/read-reply.js';
+import { ChunkedSocket } from '../../packages/resty-memcached/test/chunked-socket.js';
 import { Feeder, cutAt } from './support/feeder.js';
 import { captureLogs } from './support/outcomes.js';
 import { PROPERTY_RUNS } from './support/runs.js';
 import { count } from './support/stats.js';
 
 const OPTS: ReadOptions = { maxValueSize: 256, maxLineLength: 128, returnBuffers: true };
-
-/** An in-memory ReplySource over chunks (EOF after the last), noting how much it held when asked for more. */
-class ChunkSocket implements ReplySource {
-  private buffered = Buffer.alloc(0);
-  private next = 0;
-  largestWait = 0;
-  constructor(private readonly chunks: Buffer[]) {}
-  peek(): Buffer {
-    return this.buffered;
-  }
-  skip(n: number): void {
-    expect(n).toBeLessThanOrEqual(this.buffered.length);
-    this.buffered = this.buffered.subarray(n);
-  }
-  async receiveMore(): Promise<number> {
-    this.largestWait = Math.max(this.largestWait, this.buffered.length);
-    await Promise.resolve();
-    const chunk = this.chunks[this.next++];
-    if (chunk === undefined) throw new CosocketError('closed', { partial: this.buffered });
-    this.buffered = Buffer.concat([this.buffered, chunk]);
-    return this.buffered.length;
-  }
-}
 
 type Reading = 'get' | 'gets' | 'multi' | 'counter' | 'status' | 'stats';
 const READINGS: Reading[] = ['get', 'gets', 'multi', 'counter', 'status', 'stats'];
@@ -68,7 +46,7 @@ function readWith(kind: Reading, r: ReplySource): Promise<unknown> {
 
 /** Reads once; fails the property on any outcome but a value or one of the clear errors. */
 async function readOnce(kind: Reading, chunks: Buffer[]): Promise<{ value?: unknown; error?: unknown }> {
-  const sock = new ChunkSocket(chunks);
+  const sock = new ChunkedSocket(chunks);
   try {
     return { value: await readWith(kind, sock) };
   } catch (error) {
