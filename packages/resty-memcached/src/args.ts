@@ -84,3 +84,8 @@ export function toStatsArg(arg: unknown): string | undefined {
   if (!/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(arg)) throw new TypeError(`bad stats argument ${JSON.stringify(arg)}`);
   return arg;
 }
+
+/** The peer's address as errors name it: `host:port`, or the `unix:/path` host itself. */
+export function addressOf(host: string, port: unknown): string {
+  return /^unix:/i.test(host) ? `unix:${host.slice(5)}` : `${host}:${String(port)}`;
+}

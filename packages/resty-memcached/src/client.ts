@@ -1,82 +1,33 @@
-import { CosocketError, tcp, type ConnectOptions, type SendData, type SslHandshakeOptions, type SslSession } from 'cosocket';
-import { toCount, toExptime, toFlags, toStatsArg, toU64, toValue, type CasUnique, type MemcachedValue } from './args.js';
-import { MemcachedError, MemcachedProtocolError } from './errors.js';
-import { checkKeyTransform, uriKeyTransform, wireKey, type KeyTransform } from './keys.js';
-import { MemcachedPipeline, type QueuedCommand } from './pipeline.js';
-import {
-  arithmeticRequest,
-  deleteRequest,
-  flushAllRequest,
-  QUIT_REQUEST,
-  retrievalRequest,
-  statsRequest,
-  storageRequest,
-  touchRequest,
-  VERSION_REQUEST,
-  verbosityRequest,
-  type StorageCommand,
-} from './protocol/encode.js';
-import {
-  readCounter,
-  readMultiValues,
-  readSingleValue,
-  readStats,
-  readStatus,
-  readVersion,
-  type MemcachedCasEntry,
-  type MemcachedEntry,
-  type ReadOptions,
-} from './protocol/read-reply.js';
-import { ReplyReader } from './protocol/reply-reader.js';
+import { CosocketError, keepsConnection, locateError, tcp, type ConnectOptions, type SslHandshakeOptions, type SslSession } from 'cosocket';
+import { addressOf } from './args.js';
+import { codecOf, type Codec, type MemcachedOptions } from './commands/codec.js';
+import { build, installCommands } from './commands/install.js';
+import type { MemcachedCommands } from './commands/methods.js';
+import type { Build, Exchange } from './commands/table.js';
+import { MemcachedProtocolError } from './errors.js';
+import { MemcachedPipeline } from './pipeline.js';
+import { QUIT_REQUEST } from './protocol/encode.js';
 
-/** Constructor options. */
-export interface MemcachedOptions<B extends boolean = boolean> {
-  /** `[encode, decode]` for keys; default `encodeURIComponent` / `decodeURIComponent`. */
-  keyTransform?: KeyTransform;
-  /** Return values as Buffers instead of UTF-8 strings (default false). */
-  returnBuffers?: B;
-  /**
-   * The largest value a reply may announce, in bytes (default 1 MiB, memcached's default item
-   * size limit). Raise it for a server started with a larger `-I`. A larger announced length is
-   * a protocol error, caught before anything of that size is read or allocated.
-   */
-  maxValueSize?: number;
-  /** The longest reply line accepted, in bytes (default 8 KiB). */
-  maxLineLength?: number;
-}
+export { DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_VALUE_SIZE, type MemcachedOptions } from './commands/codec.js';
+export type { ValueOf } from './commands/methods.js';
 
-/** The value type for a `returnBuffers` setting. */
-export type ValueOf<B extends boolean> = B extends true ? Buffer : string;
-
-/** Largest value accepted in a reply by default (memcached's own default item size limit, 1 MiB). */
-export const DEFAULT_MAX_VALUE_SIZE = 1024 * 1024;
-/** Longest reply line accepted by default (8 KiB). */
-export const DEFAULT_MAX_LINE_LENGTH = 8 * 1024;
+/** The commands, installed from the command table (`MemcachedCommands` types them). */
+export interface Memcached<B extends boolean = false> extends MemcachedCommands<B> {}
 
 /**
  * A memcached text-protocol client on one cosocket, after lua-resty-memcached. One object
  * serves one task at a time: do not share it between concurrent tasks (a second command while
- * one is in flight throws `socket busy ...`). Return it to the pool with `setKeepalive()`.
+ * one is in flight rejects with `socket busy ...`). Return it to the pool with `setKeepalive()`.
  */
 export class Memcached<B extends boolean = false> {
   private readonly sock = tcp();
-  /** Our read buffer over `sock`; every reply is read through it. */
-  private readonly reader = new ReplyReader(this.sock);
-  private readonly encode: (key: string) => string;
-  private readonly decode: (key: string) => string;
-  /** @internal */
-  readonly readOptions: ReadOptions;
+  private readonly codec: Codec;
+  /** `host:port` or `unix:/path` of the connection, for the errors raised here. */
+  private address: string | undefined;
   private busy: 'reading' | 'writing' | null = null;
 
   constructor(options: MemcachedOptions<B> = {}) {
-    const [encode, decode] = options.keyTransform === undefined ? uriKeyTransform : checkKeyTransform(options.keyTransform);
-    this.encode = encode;
-    this.decode = decode;
-    this.readOptions = {
-      returnBuffers: options.returnBuffers === true,
-      maxValueSize: positiveInteger(options.maxValueSize, DEFAULT_MAX_VALUE_SIZE, 'maxValueSize'),
-      maxLineLength: positiveInteger(options.maxLineLength, DEFAULT_MAX_LINE_LENGTH, 'maxLineLength'),
-    };
+    this.codec = codecOf(options);
   }
 
   // ------------------------------------------------------------------ connection
@@ -93,8 +44,9 @@ export class Memcached<B extends boolean = false> {
 
   /** `connect(host, port, opts?)` or `connect('unix:/path', opts?)`; may reuse a pooled connection. */
   async connect(host: string, port?: number | string | ConnectOptions, options?: ConnectOptions): Promise<void> {
-    this.reader.clear();
+    this.address = undefined;
     await this.sock.connect(host, port, options);
+    this.address = addressOf(host, port);
   }
 
   /** TLS on the connected socket (memcached built with TLS support). */
@@ -104,8 +56,6 @@ export class Memcached<B extends boolean = false> {
 
   /** Returns the connection to its pool; this object may `connect` again afterwards. */
   async setKeepalive(maxIdleMs?: number, poolSize?: number): Promise<void> {
-    // Bytes in our buffer are bytes the socket's own check cannot see.
-    if (this.reader.pending > 0) throw new CosocketError('unread data in buffer');
     await this.sock.setKeepalive(maxIdleMs, poolSize);
   }
 
@@ -114,132 +64,20 @@ export class Memcached<B extends boolean = false> {
     return this.sock.getReusedTimes();
   }
 
-  /** Closes the connection (it does not go to the pool); the object may `connect` again. */
-  async close(): Promise<void> {
-    await this.sock.close();
-    this.reader.clear();
-  }
-
-  // -------------------------------------------------------------------- storage
-
-  /** Stores the value; true (STORED). */
-  async set(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('set', key, value, exptime, flags);
-  }
-
-  /** Stores only if the key is missing; false on NOT_STORED. */
-  async add(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('add', key, value, exptime, flags);
-  }
-
-  /** Stores only if the key exists; false on NOT_STORED. */
-  async replace(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('replace', key, value, exptime, flags);
-  }
-
-  /** Appends to an existing value (the server ignores exptime and flags); false on NOT_STORED. */
-  async append(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('append', key, value, exptime, flags);
-  }
-
-  /** Prepends to an existing value (the server ignores exptime and flags); false on NOT_STORED. */
-  async prepend(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('prepend', key, value, exptime, flags);
-  }
-
-  /** Stores only if the item is unchanged since `gets`; false on EXISTS or NOT_FOUND. */
-  async cas(key: string, value: MemcachedValue, cas: CasUnique, exptime?: number, flags?: number): Promise<boolean> {
-    const queued = this.casCommand(key, value, cas, exptime, flags);
-    return this.exchange(queued.command, queued.request, queued.read as () => Promise<boolean>);
-  }
-
-  private store(command: StorageCommand, key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    const queued = this.storeCommand(command, key, value, exptime, flags);
-    return this.exchange(command, queued.request, queued.read as () => Promise<boolean>);
-  }
-
-  // ------------------------------------------------------------------ retrieval
-
-  /** One key: `{ value, flags }` or null. Several keys (one request): a map without the misses. */
-  get(key: string): Promise<MemcachedEntry<ValueOf<B>> | null>;
-  get(keys: readonly string[]): Promise<Record<string, MemcachedEntry<ValueOf<B>>>>;
-  async get(keys: string | readonly string[]): Promise<MemcachedEntry<ValueOf<B>> | null | Record<string, MemcachedEntry<ValueOf<B>>>> {
-    return this.retrieve('get', keys) as Promise<MemcachedEntry<ValueOf<B>> | null | Record<string, MemcachedEntry<ValueOf<B>>>>;
-  }
-
-  /** As `get`, with each entry's cas unique (a decimal string, exact unsigned 64-bit). */
-  gets(key: string): Promise<MemcachedCasEntry<ValueOf<B>> | null>;
-  gets(keys: readonly string[]): Promise<Record<string, MemcachedCasEntry<ValueOf<B>>>>;
-  async gets(keys: string | readonly string[]): Promise<MemcachedCasEntry<ValueOf<B>> | null | Record<string, MemcachedCasEntry<ValueOf<B>>>> {
-    return this.retrieve('gets', keys) as Promise<MemcachedCasEntry<ValueOf<B>> | null | Record<string, MemcachedCasEntry<ValueOf<B>>>>;
-  }
-
-  private retrieve(command: 'get' | 'gets', keys: string | readonly string[]): Promise<unknown> {
-    if (!Array.isArray(keys)) {
-      const queued = this.retrieveOne(command, keys as string);
-      return this.exchange(command, queued.request, queued.read);
-    }
-    const asked = new Set<string>();
-    for (const key of keys as readonly string[]) asked.add(wireKey(key, this.encode));
-    if (asked.size === 0) return Promise.resolve({});
-    const opts = this.readOptions;
-    return this.exchange(command, retrievalRequest(command, [...asked]), () => readMultiValues(this.reader, command, asked, this.decode, opts));
-  }
-
-  // ---------------------------------------------------------------- other keyed
-
-  /** Deletes the item; false on NOT_FOUND. */
-  async delete(key: string): Promise<boolean> {
-    const queued = this.deleteCommand(key);
-    return this.exchange('delete', queued.request, queued.read as () => Promise<boolean>);
-  }
-
-  /** Sets a new expiration time; false on NOT_FOUND. */
-  async touch(key: string, exptime: number): Promise<boolean> {
-    const queued = this.touchCommand(key, exptime);
-    return this.exchange('touch', queued.request, queued.read as () => Promise<boolean>);
-  }
-
   /**
-   * Adds `delta` (a safe integer, bigint or digit string; unsigned 64-bit) to a decimal value;
-   * the new value, or null on NOT_FOUND. Values wrap at 2^64; above 2^53 the returned number
-   * is not exact (read the item with `get` for its exact digits).
+   * Closes the connection (it does not go to the pool); the object may `connect` again.
+   * Resolves when it is already closed (after a failure, `quit` or `setKeepalive`), so a
+   * `finally { await memc.close() }` never hides the error that closed it.
    */
-  async incr(key: string, delta: number | bigint | string): Promise<number | null> {
-    const queued = this.arithmeticCommand('incr', key, delta);
-    return this.exchange('incr', queued.request, queued.read as () => Promise<number | null>);
+  async close(): Promise<void> {
+    try {
+      await this.sock.close();
+    } catch (error) {
+      if (!(error instanceof CosocketError && error.code === 'closed')) throw error;
+    }
   }
 
-  /** Subtracts `delta`, stopping at 0; the new value, or null on NOT_FOUND. */
-  async decr(key: string, delta: number | bigint | string): Promise<number | null> {
-    const queued = this.arithmeticCommand('decr', key, delta);
-    return this.exchange('decr', queued.request, queued.read as () => Promise<number | null>);
-  }
-
-  // ------------------------------------------------------------------- server
-
-  /** Invalidates every item, now or after `delay` seconds; true. */
-  async flushAll(delay?: number): Promise<boolean> {
-    const request = flushAllRequest(delay === undefined ? undefined : toCount(delay, 'delay'));
-    return this.exchange('flush_all', request, () => readStatus(this.reader, 'flush_all', this.readOptions, 'OK'));
-  }
-
-  /** `stats [arg]` as name/value pairs (`{ pid: '1234', ... }`); an unknown group throws ERROR. */
-  async stats(arg?: string): Promise<Record<string, string>> {
-    const request = statsRequest(toStatsArg(arg));
-    return this.exchange('stats', request, () => readStats(this.reader, this.readOptions));
-  }
-
-  /** The server version, e.g. `1.6.18`. */
-  async version(): Promise<string> {
-    return this.exchange('version', VERSION_REQUEST, () => readVersion(this.reader, this.readOptions));
-  }
-
-  /** Sets the server's logging verbosity; true. */
-  async verbosity(level: number): Promise<boolean> {
-    const request = verbosityRequest(toCount(level, 'verbosity level'));
-    return this.exchange('verbosity', request, () => readStatus(this.reader, 'verbosity', this.readOptions, 'OK'));
-  }
+  // ------------------------------------------------------------------ commands
 
   /**
    * Asks the server to close the connection, then closes this side too (unlike OpenResty,
@@ -247,112 +85,84 @@ export class Memcached<B extends boolean = false> {
    */
   async quit(): Promise<void> {
     try {
-      await this.exchange('quit', QUIT_REQUEST, async () => undefined);
+      await this.exchange({ command: 'quit', request: QUIT_REQUEST, read: async () => undefined });
     } finally {
-      this.sock.forceClose('quit');
-      this.reader.clear();
+      this.sock.forceClose('after quit');
     }
   }
-
-  // ------------------------------------------------------------------ pipeline
 
   /**
    * Starts a batch: queue storage, delete, touch, incr/decr and single-key get/gets commands,
    * then `commit()` sends them all in one write and reads the replies in order.
    */
   pipeline(): MemcachedPipeline<B> {
-    return new MemcachedPipeline<B>(this);
+    return MemcachedPipeline.open<B>(this.codec, (queue) => this.runBatch(queue));
   }
 
-  /** @internal Queued forms of the commands, shared with the pipeline. */
-  storeCommand(command: StorageCommand, key: string, value: MemcachedValue, exptime?: number, flags?: number): QueuedCommand {
-    const request = storageRequest(command, wireKey(key, this.encode), toValue(value), toFlags(flags), toExptime(exptime));
-    return { command, request, read: () => readStatus(this.reader, command, this.readOptions, 'STORED', NOT_STORED) };
+  /** A table command: bad arguments reject before anything is sent; no keys resolve `{}`. */
+  private run(fn: Build, args: unknown[]): Promise<unknown> {
+    let exchange: Exchange | null;
+    try {
+      exchange = build(this.codec, fn, args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return exchange === null ? Promise.resolve({}) : this.exchange(exchange);
   }
 
-  /** @internal */
-  casCommand(key: string, value: MemcachedValue, cas: CasUnique, exptime?: number, flags?: number): QueuedCommand {
-    const wire = wireKey(key, this.encode);
-    const request = storageRequest('cas', wire, toValue(value), toFlags(flags), toExptime(exptime), toU64(cas, 'cas'));
-    return { command: 'cas', request, read: () => readStatus(this.reader, 'cas', this.readOptions, 'STORED', CAS_FAILED) };
-  }
-
-  /** @internal */
-  retrieveOne(command: 'get' | 'gets', key: string): QueuedCommand {
-    const wire = wireKey(key, this.encode);
-    return { command, request: retrievalRequest(command, [wire]), read: () => readSingleValue(this.reader, command, wire, this.readOptions) };
-  }
-
-  /** @internal */
-  deleteCommand(key: string): QueuedCommand {
-    const request = deleteRequest(wireKey(key, this.encode));
-    return { command: 'delete', request, read: () => readStatus(this.reader, 'delete', this.readOptions, 'DELETED', NOT_FOUND) };
-  }
-
-  /** @internal */
-  touchCommand(key: string, exptime: number): QueuedCommand {
-    const request = touchRequest(wireKey(key, this.encode), toExptime(exptime, true));
-    // Couchbase's moxi answers touch with STORED; lua-resty-memcached accepts both.
-    return { command: 'touch', request, read: () => readStatus(this.reader, 'touch', this.readOptions, TOUCHED, NOT_FOUND) };
-  }
-
-  /** @internal */
-  arithmeticCommand(command: 'incr' | 'decr', key: string, delta: number | bigint | string): QueuedCommand {
-    const request = arithmeticRequest(command, wireKey(key, this.encode), toU64(delta, 'delta'));
-    return { command, request, read: () => readCounter(this.reader, command, this.readOptions) };
+  /** One request, one reply. Any failure but a server error reply closes the connection. */
+  private async exchange(exchange: Exchange): Promise<unknown> {
+    this.enter(exchange.command);
+    try {
+      await this.sock.send(exchange.request);
+      this.busy = 'reading';
+      const result = await exchange.read(this.sock);
+      this.checkDrained(exchange.command);
+      return result;
+    } catch (error) {
+      if (!keepsConnection(error)) this.abort(error);
+      throw locateError(error, this.address, exchange.command);
+    } finally {
+      this.busy = null;
+    }
   }
 
   /**
-   * @internal Sends every request in one write and reads each reply in order. Reading starts
-   * while the write is still in progress, so a batch whose replies outgrow the socket buffers
-   * cannot deadlock. Server errors become result entries; anything else closes the connection
-   * and rejects the whole batch.
+   * Sends every request in one write and reads each reply in order. Reading starts while the
+   * write is still in progress, so a batch whose replies outgrow the socket buffers cannot
+   * deadlock. Server error replies become result entries; anything else closes the connection
+   * and rejects the whole batch, naming the command whose reply was being read.
    */
-  async runBatch(commands: readonly QueuedCommand[]): Promise<unknown[]> {
-    this.enter('writing');
+  private async runBatch(queue: readonly Exchange[]): Promise<unknown[]> {
+    this.enter(queue[0]!.command);
     const results: unknown[] = [];
+    let command = queue[0]!.command;
     let sendError: unknown;
-    const sent = this.sock.send(commands.map((c) => c.request)).then(undefined, (error: unknown) => {
+    const sent = this.sock.send(queue.map((c) => c.request)).then(undefined, (error: unknown) => {
       sendError = error;
-      this.sock.forceClose('send failed');
+      this.sock.forceClose('after a failed send');
     });
     try {
       this.busy = 'reading';
-      for (const queued of commands) {
+      for (const exchange of queue) {
+        command = exchange.command;
         try {
-          results.push(await queued.read());
+          results.push(await exchange.read(this.sock));
         } catch (error) {
-          if (!(error instanceof MemcachedError)) throw error;
-          results.push(error);
+          if (!keepsConnection(error)) throw error;
+          results.push(locateError(error, this.address, command));
         }
       }
       await sent;
       if (sendError !== undefined) throw sendError;
-      this.checkDrained('pipeline');
+      this.checkDrained(command);
       return results;
     } catch (error) {
       // A send failure that came first is the cause; the read failure is its consequence.
       const reported = sendError ?? error;
       this.abort(reported);
       await sent;
-      throw reported;
-    } finally {
-      this.busy = null;
-    }
-  }
-
-  /** One request, one reply. Any failure but a server error closes the connection. */
-  private async exchange<T>(command: string, request: SendData, read: () => Promise<T>): Promise<T> {
-    this.enter('writing');
-    try {
-      await this.sock.send(request);
-      this.busy = 'reading';
-      const result = await read();
-      this.checkDrained(command);
-      return result;
-    } catch (error) {
-      if (!(error instanceof MemcachedError)) this.abort(error);
-      throw error;
+      throw locateError(reported, this.address, command);
     } finally {
       this.busy = null;
     }
@@ -363,32 +173,35 @@ export class Memcached<B extends boolean = false> {
    * stream is out of sync (a reply longer than it claimed, or a hostile server).
    */
   private checkDrained(command: string): void {
-    if (this.reader.pending === 0) return;
-    throw new MemcachedProtocolError(`${this.reader.pending} unexpected bytes after the reply to ${command}`, command);
+    const left = this.sock.peek().length;
+    if (left === 0) return;
+    throw new MemcachedProtocolError('unexpected bytes', `${left} unexpected bytes after the reply to ${command}`, command);
   }
 
-  private enter(phase: 'writing'): void {
+  private enter(command: string): void {
     // One command at a time: a second one would read the first one's reply.
-    if (this.busy !== null) throw new CosocketError(`socket busy ${this.busy}`);
-    this.busy = phase;
+    if (this.busy !== null) throw new CosocketError(`socket busy ${this.busy}`, { address: this.address, command });
+    this.busy = 'writing';
   }
 
-  /** After a timeout, EOF or protocol error the stream is out of sync: never pool it. */
+  /**
+   * After a timeout, EOF or protocol error the stream is out of sync: never pool it. The reason
+   * is what a later command's `closed` says.
+   */
   private abort(error: unknown): void {
     if (error instanceof CosocketError && (error.code === 'bad request' || error.code.startsWith('socket busy'))) return;
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'error';
-    this.sock.forceClose(reason);
-    this.reader.clear();
+    this.sock.forceClose(closeReason(error, this.busy));
+  }
+
+  static {
+    installCommands(Memcached.prototype, 'run', (self, fn, args) => self.run(fn, args));
   }
 }
 
-const NOT_STORED = ['NOT_STORED'] as const;
-const CAS_FAILED = ['EXISTS', 'NOT_FOUND'] as const;
-const NOT_FOUND = ['NOT_FOUND'] as const;
-const TOUCHED = ['TOUCHED', 'STORED'] as const;
-
-function positiveInteger(value: unknown, fallback: number, what: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new RangeError(`bad ${what}: ${String(value)}`);
-  return value;
+/** Why the connection was closed, as `closed (...)` of the next command words it. */
+function closeReason(error: unknown, phase: 'reading' | 'writing' | null): string {
+  if (error instanceof CosocketError && error.code === 'timeout') return phase === 'writing' ? 'after a send timeout' : 'after a read timeout';
+  if (error instanceof MemcachedProtocolError) return `after a protocol error: ${error.code}`;
+  if (error instanceof CosocketError) return `after ${error.code}`;
+  return 'after an error';
 }

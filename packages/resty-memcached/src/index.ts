@@ -12,7 +12,15 @@ export {
   type MemcachedMultiplexedConnectOptions,
 } from './multiplex.js';
 export { MemcachedPipeline, type PipelineResult } from './pipeline.js';
-export { MemcachedError, MemcachedProtocolError, type MemcachedErrorCode } from './errors.js';
+export type { MemcachedCommands, MemcachedPipelineCommands } from './commands/methods.js';
+export {
+  MemcachedError,
+  MemcachedServerError,
+  MemcachedProtocolError,
+  MemcachedClientError,
+  type MemcachedErrorCode,
+  type MemcachedProtocolErrorCode,
+} from './errors.js';
 export { identityKeyTransform, uriKeyTransform, MAX_KEY_BYTES, type KeyTransform } from './keys.js';
 export type { CasUnique, MemcachedValue } from './args.js';
 export type { MemcachedCasEntry, MemcachedEntry } from './protocol/read-reply.js';

@@ -1,11 +1,19 @@
-import { checkTlsOptions, CosocketError, DEFAULT_MAX_PENDING, Multiplexer, type SslHandshakeOptions, type TcpSocket } from 'cosocket';
-import type { CasUnique, MemcachedValue } from './args.js';
-import type { MemcachedOptions, ValueOf } from './client.js';
-import { MemcachedError, MemcachedProtocolError } from './errors.js';
-import * as cmd from './multiplex-commands.js';
-import type { StorageCommand } from './protocol/encode.js';
-import type { MemcachedCasEntry, MemcachedEntry } from './protocol/read-reply.js';
-import { ReplyReader } from './protocol/reply-reader.js';
+import {
+  checkTlsOptions,
+  CosocketError,
+  DEFAULT_MAX_PENDING,
+  keepsConnection,
+  locateError,
+  Multiplexer,
+  type SslHandshakeOptions,
+  type TcpSocket,
+} from 'cosocket';
+import { addressOf } from './args.js';
+import { codecOf, type Codec, type MemcachedOptions } from './commands/codec.js';
+import { build, installCommands } from './commands/install.js';
+import type { MemcachedCommands } from './commands/methods.js';
+import type { Build } from './commands/table.js';
+import { MemcachedClientError, MemcachedProtocolError } from './errors.js';
 
 export { DEFAULT_MAX_PENDING };
 
@@ -39,6 +47,9 @@ interface Target {
   options: MemcachedMultiplexedConnectOptions;
 }
 
+/** The commands, installed from the command table (`MemcachedCommands` types them). */
+export interface MemcachedMultiplexed<B extends boolean = false> extends MemcachedCommands<B> {}
+
 /**
  * One memcached connection shared by any number of concurrent callers (OpenResty's answer for
  * a cosocket shared by many coroutines: one writer and one reader own the socket). Never
@@ -49,32 +60,41 @@ interface Target {
  * settles the callers front to back. Concurrent callers therefore pipeline automatically.
  *
  * Rules:
- * - a server error line rejects that caller only (`MemcachedError`);
+ * - a server error line rejects that caller only (`MemcachedServerError`);
  * - a transport failure, a read timeout or a protocol error rejects **every** pending command
  *   with that error and closes the connection (a late reply would desynchronise the stream);
  *   the next command reconnects;
  * - more than `maxPending` commands in flight: the extra one rejects with `CosocketError`
  *   code `too many pending commands`;
- * - `quit()` throws synchronously (use `close()`); bad arguments throw `TypeError` /
- *   `RangeError` synchronously, as with `Memcached`.
+ * - `quit()` throws `MemcachedClientError` synchronously (use `close()`); bad arguments throw
+ *   `TypeError` / `RangeError` synchronously, before anything is queued.
  */
 export class MemcachedMultiplexed<B extends boolean = false> {
-  private readonly codec: cmd.MuxCodec;
-  private readonly mux: Multiplexer<ReplyReader>;
+  private readonly codec: Codec;
+  private readonly mux: Multiplexer<TcpSocket<Buffer>>;
   private target: Target | null = null;
+  /** `host:port` or `unix:/path` of the server, for every error of a command. */
+  private address: string | undefined;
 
   constructor(options: MemcachedMultiplexedOptions<B> = {}) {
-    this.codec = cmd.codecOf(options);
-    this.mux = new Multiplexer<ReplyReader>(
+    this.codec = codecOf(options);
+    // Replies are read straight from the socket's buffer. Every error of a command passes
+    // through isCommandError or closeReason before it reaches a caller: there it gets the
+    // server's address (the reply readers already named the command).
+    this.mux = new Multiplexer<TcpSocket<Buffer>>(
       {
         open: (sock) => this.open(sock),
-        // A server error line was read whole: the stream is still in sync.
-        isCommandError: (error) => error instanceof MemcachedError,
-        checkIdle: (reader) => {
+        isCommandError: (error) => keepsConnection(locateError(error, this.address, undefined)),
+        checkIdle: (sock) => {
           // memcached sends nothing unasked: leftover bytes mean the stream is out of sync.
-          if (reader.pending > 0) throw new MemcachedProtocolError(`${reader.pending} unexpected bytes after the last reply`, 'multiplexed');
+          const left = sock.peek().length;
+          if (left > 0) throw new MemcachedProtocolError('unexpected bytes', `${left} unexpected bytes after the last reply`, 'multiplexed');
         },
-        closeReason: (error) => (error instanceof MemcachedProtocolError ? 'protocol error' : 'transport error'),
+        closeReason: (error) => {
+          locateError(error, this.address, undefined);
+          if (error instanceof CosocketError && error.code === 'timeout') return 'after a read timeout';
+          return error instanceof MemcachedProtocolError ? 'after a protocol error' : 'after a transport error';
+        },
       },
       { maxPending: options.maxPending },
     );
@@ -103,11 +123,15 @@ export class MemcachedMultiplexed<B extends boolean = false> {
   async connect(host: string, port?: number | MemcachedMultiplexedConnectOptions, options?: MemcachedMultiplexedConnectOptions): Promise<void> {
     const target = parseTarget(host, port, options);
     const status = this.mux.status;
-    if (status === 'closed') throw new CosocketError('closed');
+    if (status === 'closed') throw new CosocketError('closed', { message: 'closed (close() was called)', address: this.address, command: 'connect' });
     if (status === 'connecting' || status === 'up') {
-      throw new Error('already connected: a multiplexed client connects once (close() and create another)');
+      throw new MemcachedClientError('already connected', 'already connected: a multiplexed client connects once (close() and create another)', {
+        address: this.address,
+        command: 'connect',
+      });
     }
     this.target = target;
+    this.address = addressOf(host, target.port);
     await this.mux.start();
   }
 
@@ -123,7 +147,7 @@ export class MemcachedMultiplexed<B extends boolean = false> {
 
   /**
    * Stops taking commands, waits for the pending ones to settle, then closes the connection.
-   * Commands after `close()` reject with `closed`.
+   * Commands after `close()` reject with `closed`. Resolves at once when already closed.
    */
   close(): Promise<void> {
     return this.mux.close();
@@ -131,118 +155,40 @@ export class MemcachedMultiplexed<B extends boolean = false> {
 
   // -------------------------------------------------------------------- commands
 
-  /** Stores the value; true (STORED). */
-  set(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('set', key, value, exptime, flags);
-  }
-
-  /** Stores only if the key is missing; false on NOT_STORED. */
-  add(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('add', key, value, exptime, flags);
-  }
-
-  /** Stores only if the key exists; false on NOT_STORED. */
-  replace(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('replace', key, value, exptime, flags);
-  }
-
-  /** Appends to an existing value; false on NOT_STORED. */
-  append(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('append', key, value, exptime, flags);
-  }
-
-  /** Prepends to an existing value; false on NOT_STORED. */
-  prepend(key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.store('prepend', key, value, exptime, flags);
-  }
-
-  /** Stores only if the item is unchanged since `gets`; false on EXISTS or NOT_FOUND. */
-  cas(key: string, value: MemcachedValue, cas: CasUnique, exptime?: number, flags?: number): Promise<boolean> {
-    return this.enqueue(cmd.casCommand(this.codec, key, value, cas, exptime, flags)) as Promise<boolean>;
-  }
-
-  /** One key: `{ value, flags }` or null. Several keys (one request): a map without the misses. */
-  get(key: string): Promise<MemcachedEntry<ValueOf<B>> | null>;
-  get(keys: readonly string[]): Promise<Record<string, MemcachedEntry<ValueOf<B>>>>;
-  get(keys: string | readonly string[]): Promise<unknown> {
-    return this.retrieve('get', keys);
-  }
-
-  /** As `get`, with each entry's cas unique (a decimal string, exact unsigned 64-bit). */
-  gets(key: string): Promise<MemcachedCasEntry<ValueOf<B>> | null>;
-  gets(keys: readonly string[]): Promise<Record<string, MemcachedCasEntry<ValueOf<B>>>>;
-  gets(keys: string | readonly string[]): Promise<unknown> {
-    return this.retrieve('gets', keys);
-  }
-
-  /** Deletes the item; false on NOT_FOUND. */
-  delete(key: string): Promise<boolean> {
-    return this.enqueue(cmd.deleteCommand(this.codec, key)) as Promise<boolean>;
-  }
-
-  /** Sets a new expiration time; false on NOT_FOUND. */
-  touch(key: string, exptime: number): Promise<boolean> {
-    return this.enqueue(cmd.touchCommand(this.codec, key, exptime)) as Promise<boolean>;
-  }
-
-  /** Adds `delta` (unsigned 64-bit) to a decimal value; the new value, or null on NOT_FOUND. */
-  incr(key: string, delta: number | bigint | string): Promise<number | null> {
-    return this.enqueue(cmd.arithmeticCommand(this.codec, 'incr', key, delta)) as Promise<number | null>;
-  }
-
-  /** Subtracts `delta`, stopping at 0; the new value, or null on NOT_FOUND. */
-  decr(key: string, delta: number | bigint | string): Promise<number | null> {
-    return this.enqueue(cmd.arithmeticCommand(this.codec, 'decr', key, delta)) as Promise<number | null>;
-  }
-
-  /** Invalidates every item, now or after `delay` seconds; true. */
-  flushAll(delay?: number): Promise<boolean> {
-    return this.enqueue(cmd.flushAllCommand(this.codec, delay)) as Promise<boolean>;
-  }
-
-  /** `stats [arg]` as name/value pairs. */
-  stats(arg?: string): Promise<Record<string, string>> {
-    return this.enqueue(cmd.statsCommand(this.codec, arg)) as Promise<Record<string, string>>;
-  }
-
-  /** The server version, e.g. `1.6.18`. */
-  version(): Promise<string> {
-    return this.enqueue(cmd.versionCommand(this.codec)) as Promise<string>;
-  }
-
-  /** Sets the server's logging verbosity; true. */
-  verbosity(level: number): Promise<boolean> {
-    return this.enqueue(cmd.verbosityCommand(this.codec, level)) as Promise<boolean>;
-  }
-
   /** Refused: QUIT would close the connection under every other caller. Throws; use `close()`. */
   quit(): never {
-    throw new Error('quit is not allowed on a multiplexed connection: it would end every caller\'s commands (use close())');
+    throw new MemcachedClientError('quit not allowed', "quit is not allowed on a multiplexed connection: it would end every caller's commands (use close())", {
+      address: this.address,
+      command: 'quit',
+    });
   }
 
   // ------------------------------------------------------------------ machinery
 
-  private store(command: StorageCommand, key: string, value: MemcachedValue, exptime?: number, flags?: number): Promise<boolean> {
-    return this.enqueue(cmd.storeCommand(this.codec, command, key, value, exptime, flags)) as Promise<boolean>;
+  /** A table command, queued on the shared connection; no keys resolve `{}` without I/O. */
+  private run(fn: Build, args: unknown[]): Promise<unknown> {
+    const exchange = build(this.codec, fn, args);
+    if (exchange === null) return Promise.resolve({});
+    const status = this.mux.status;
+    if (status === 'idle' || status === 'closed') {
+      const message = status === 'idle' ? 'not connected: call connect() first' : 'closed (close() was called)';
+      return Promise.reject(new CosocketError('closed', { message, address: this.address, command: exchange.command }));
+    }
+    return this.mux.enqueue(exchange.request, exchange.read);
   }
 
-  private retrieve(command: 'get' | 'gets', keys: string | readonly string[]): Promise<unknown> {
-    const queued = cmd.retrieveCommand(this.codec, command, keys);
-    return queued === null ? Promise.resolve({}) : this.enqueue(queued);
-  }
-
-  private enqueue(command: cmd.MuxCommand): Promise<unknown> {
-    return this.mux.enqueue(command.request, command.read);
-  }
-
-  private async open(sock: TcpSocket<Buffer>): Promise<ReplyReader> {
+  private async open(sock: TcpSocket<Buffer>): Promise<TcpSocket<Buffer>> {
     const target = this.target!;
     // The multiplexer's socket is outside every pool: a fresh connection, never put back.
     if (target.port === undefined) await sock.connect(target.host);
     else await sock.connect(target.host, target.port);
     const o = target.options;
     if (o.ssl) await sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
-    return new ReplyReader(sock);
+    return sock;
+  }
+
+  static {
+    installCommands(MemcachedMultiplexed.prototype, 'run', (self, fn, args) => self.run(fn, args));
   }
 }
 

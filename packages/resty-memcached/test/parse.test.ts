@@ -21,7 +21,9 @@ describe('reply line parsers', () => {
     expect(errorFromLine('ERRORS', 'x')).toBeNull();
     expect(errorFromLine('STORED', 'x')).toBeNull();
     expect(unexpectedLine('WHAT', 'set')).toBeInstanceOf(MemcachedProtocolError);
-    expect(unexpectedLine('WHAT', 'set').message).toBe('unexpected reply to set: "WHAT"');
+    // The command is named by the error's suffix too; the client adds the address there.
+    expect(unexpectedLine('WHAT', 'set')).toMatchObject({ code: 'unexpected reply', command: 'set', text: 'unexpected reply to set: "WHAT"' });
+    expect(unexpectedLine('WHAT', 'set').message).toBe('unexpected reply to set: "WHAT" (set)');
   });
 
   it('parseStatLine and parseCounter', () => {

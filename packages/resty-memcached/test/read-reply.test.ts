@@ -1,6 +1,6 @@
 import { CosocketError } from 'cosocket';
 import { describe, expect, it } from 'vitest';
-import { MemcachedError, MemcachedProtocolError } from '../src/errors.js';
+import { MemcachedError, MemcachedProtocolError, MemcachedServerError } from '../src/errors.js';
 import {
   readCounter,
   readMultiValues,
@@ -10,23 +10,21 @@ import {
   readVersion,
   type ReadOptions,
 } from '../src/protocol/read-reply.js';
-import { ReplyReader } from '../src/protocol/reply-reader.js';
 import { ChunkedSocket, everySplit } from '@cosocket/test-kit';
 
-/** A reader over chunks, and what is left unread afterwards (ours and the socket's). */
-function over(chunks: Buffer[]): { r: ReplyReader; rest: () => string } {
+/** A source over chunks, and what is left unread afterwards. */
+function over(chunks: Buffer[]): { r: ChunkedSocket; rest: () => string } {
   const sock = new ChunkedSocket(chunks);
-  const r = new ReplyReader(sock);
-  return { r, rest: () => Buffer.concat([r.tryBytes(r.pending)!, sock.rest]).toString('latin1') };
+  return { r: sock, rest: () => sock.rest.toString('latin1') };
 }
-const at = (...chunks: Buffer[]): ReplyReader => over(chunks).r;
+const at = (...chunks: Buffer[]): ChunkedSocket => over(chunks).r;
 
 const opts: ReadOptions = { maxValueSize: 1024 * 1024, maxLineLength: 8192, returnBuffers: false };
 const bufOpts: ReadOptions = { ...opts, returnBuffers: true };
 const b = (s: string | Buffer): Buffer => (typeof s === 'string' ? Buffer.from(s, 'latin1') : s);
 
 /** Runs `read` over every split of `reply`, expecting the same result and nothing left over. */
-async function readEverySplit<T>(reply: string | Buffer, read: (r: ReplyReader) => Promise<T>, expected: unknown, rest = ''): Promise<void> {
+async function readEverySplit<T>(reply: string | Buffer, read: (r: ChunkedSocket) => Promise<T>, expected: unknown, rest = ''): Promise<void> {
   for (const { name, chunks } of everySplit(b(reply))) {
     const o = over(chunks);
     expect(await read(o.r), name).toEqual(expected);
@@ -34,7 +32,7 @@ async function readEverySplit<T>(reply: string | Buffer, read: (r: ReplyReader) 
   }
 }
 
-async function readEverySplitThrows(reply: string | Buffer, read: (r: ReplyReader) => Promise<unknown>, type: Function, message: RegExp): Promise<void> {
+async function readEverySplitThrows(reply: string | Buffer, read: (r: ChunkedSocket) => Promise<unknown>, type: abstract new (...args: never[]) => Error, message: RegExp): Promise<void> {
   for (const { name, chunks } of everySplit(b(reply))) {
     const error = await read(over(chunks).r).catch((e: unknown) => e);
     expect(error, name).toBeInstanceOf(type);
@@ -80,15 +78,16 @@ describe('readSingleValue', () => {
     });
   });
 
-  it('server error lines throw MemcachedError with the first word as code', async () => {
+  it('server error lines throw MemcachedServerError (a MemcachedError) with the first word as code', async () => {
     for (const [line, code] of [
       ['ERROR', 'ERROR'],
       ['CLIENT_ERROR bad command line format', 'CLIENT_ERROR'],
       ['SERVER_ERROR out of memory', 'SERVER_ERROR'],
     ] as const) {
       const error = await readSingleValue(at(...[b(`${line}\r\n`)]), 'get', 'k', opts).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MemcachedServerError);
       expect(error).toBeInstanceOf(MemcachedError);
-      expect(error).toMatchObject({ code, message: line, command: 'get' });
+      expect(error).toMatchObject({ code, message: line, command: 'get', keepsConnection: true });
     }
   });
 
@@ -146,7 +145,7 @@ describe('status, counter, stats and version replies', () => {
     await readEverySplit('NOT_STORED\r\n', (s) => readStatus(s, 'set', opts, 'STORED', ['NOT_STORED']), false);
     await readEverySplit('TOUCHED\r\n', (s) => readStatus(s, 'touch', opts, ['TOUCHED', 'STORED'], ['NOT_FOUND']), true);
     await expect(readStatus(at(...[b('SERVER_ERROR object too large for cache\r\n')]), 'set', opts, 'STORED')).rejects.toMatchObject({
-      name: 'MemcachedError',
+      name: 'MemcachedServerError',
       code: 'SERVER_ERROR',
       message: 'SERVER_ERROR object too large for cache',
     });

@@ -10,9 +10,10 @@
 //   fault resets every connection and refuses new ones, the ids written so far are audited on
 //   the server directly, then it is SIGKILLed and restarted. Each id's key is created (`add
 //   ... 0`) directly on the server first; the write is the `incr` through the proxy.
-import { Memcached, MemcachedError } from 'resty-memcached';
-import { Mongo, MongoServerError } from 'resty-mongo';
-import { Redis, RedisMultiplexed, RedisReplyError } from 'resty-redis';
+import { keepsConnection } from 'cosocket';
+import { Memcached } from 'resty-memcached';
+import { Mongo } from 'resty-mongo';
+import { Redis, RedisMultiplexed } from 'resty-redis';
 import { sleep } from '@cosocket/test-kit';
 import { startFerretDB, startMemcached, startRedis, type Binary, type RedisServer } from '../../servers/index.js';
 import { between, type WriteResult } from './ledger.js';
@@ -55,15 +56,14 @@ const judged = (value: unknown): WriteResult => (value === 1 ? 'ack' : 'failed')
 
 /**
  * One write through a fresh pooled client: `unsent` when the connect fails; afterwards the
- * connection goes back to the pool, unless an error other than a server's reply (`keep`) left
- * it in an unknown state, and is closed.
+ * connection goes back to the pool, unless an error other than a server's reply left it in an
+ * unknown state (the clients' one rule, `keepsConnection`), and is closed.
  */
 async function pooledWrite<C extends Client>(
   c: C,
   target: { host: string; port: number },
   pool: string,
   bump: (c: C) => Promise<unknown>,
-  keep: (error: unknown) => boolean,
 ): Promise<WriteResult> {
   try {
     await c.connect(target.host, target.port, { pool, poolSize: 30, backlog: 100 });
@@ -75,7 +75,7 @@ async function pooledWrite<C extends Client>(
     await c.setKeepalive().catch(() => undefined);
     return judged(value);
   } catch (error) {
-    await (keep(error) ? c.setKeepalive() : c.close()).catch(() => undefined);
+    await (keepsConnection(error) ? c.setKeepalive() : c.close()).catch(() => undefined);
     return 'failed';
   }
 }
@@ -136,7 +136,7 @@ const redisPooled: LedgerCase = {
     const server = await durableRedis();
     return {
       write: (id) =>
-        pooledWrite(withTimeouts(new Redis(), 500, 1000, 1000), server, 'redis-ledger', (red) => red.incr(REDIS_PREFIX + id), (e) => e instanceof RedisReplyError),
+        pooledWrite(withTimeouts(new Redis(), 500, 1000, 1000), server, 'redis-ledger', (red) => red.incr(REDIS_PREFIX + id)),
       fault: () => killAndRestart(server),
       applied: () => redisApplied(server),
       close: async () => undefined,
@@ -194,7 +194,6 @@ const mongoPooled: LedgerCase = {
           'mongo-ledger',
           // Upserted means this id was new: anything else means it was applied before.
           async (m) => ((await writes(m).updateOne({ _id: id }, { $inc: { n: 1 } }, { upsert: true })).upsertedCount === 1 ? 1 : 2),
-          (e) => e instanceof MongoServerError,
         ),
       fault: () => killAndRestart(server),
       applied: async () => {
@@ -259,7 +258,7 @@ const memcachedPooled: LedgerCase = {
         } catch {
           return 'unsent';
         }
-        return pooledWrite(withTimeouts(new Memcached(), 500, 1000, 1000), proxy, 'mc-ledger', (mc) => mc.incr(MC_PREFIX + id, 1), (e) => e instanceof MemcachedError);
+        return pooledWrite(withTimeouts(new Memcached(), 500, 1000, 1000), proxy, 'mc-ledger', (mc) => mc.incr(MC_PREFIX + id, 1));
       },
       fault: async () => {
         proxy.refuse(true);

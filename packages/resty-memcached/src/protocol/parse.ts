@@ -2,7 +2,7 @@
  * Pure parsers for reply lines. Anything that does not fit the grammar exactly is a protocol
  * error: the client does not guess, because a guess is how values end up under the wrong key.
  */
-import { MemcachedError, MemcachedProtocolError } from '../errors.js';
+import { MemcachedProtocolError, MemcachedServerError } from '../errors.js';
 
 /** A parsed `VALUE <key> <flags> <bytes>[ <cas>]` header. */
 export interface ValueHeader {
@@ -22,17 +22,17 @@ export function quote(line: Buffer | string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
 }
 
-/** `ERROR` / `CLIENT_ERROR <msg>` / `SERVER_ERROR <msg>` as a MemcachedError, else null. */
-export function errorFromLine(line: string, command: string): MemcachedError | null {
-  if (line === 'ERROR') return new MemcachedError('ERROR', line, command);
-  if (line.startsWith('CLIENT_ERROR')) return new MemcachedError('CLIENT_ERROR', line, command);
-  if (line.startsWith('SERVER_ERROR')) return new MemcachedError('SERVER_ERROR', line, command);
+/** `ERROR` / `CLIENT_ERROR <msg>` / `SERVER_ERROR <msg>` as a MemcachedServerError, else null. */
+export function errorFromLine(line: string, command: string): MemcachedServerError | null {
+  if (line === 'ERROR') return new MemcachedServerError('ERROR', line, command);
+  if (line.startsWith('CLIENT_ERROR')) return new MemcachedServerError('CLIENT_ERROR', line, command);
+  if (line.startsWith('SERVER_ERROR')) return new MemcachedServerError('SERVER_ERROR', line, command);
   return null;
 }
 
 /** The error for a reply line that fits nothing: a server error, or a protocol error. */
-export function unexpectedLine(line: string, command: string): MemcachedError | MemcachedProtocolError {
-  return errorFromLine(line, command) ?? new MemcachedProtocolError(`unexpected reply to ${command}: ${quote(line)}`, command);
+export function unexpectedLine(line: string, command: string): MemcachedServerError | MemcachedProtocolError {
+  return errorFromLine(line, command) ?? new MemcachedProtocolError('unexpected reply', `unexpected reply to ${command}: ${quote(line)}`, command);
 }
 
 /** A decimal of at most `maxDigits` digits, or -1. */
@@ -59,7 +59,7 @@ export function parseValueHeader(line: string, withCas: boolean, maxValueSize: n
   const flagsEnd = keyEnd === -1 ? -1 : line.indexOf(' ', keyEnd + 1);
   const bytesEnd = flagsEnd === -1 ? -1 : line.indexOf(' ', flagsEnd + 1);
   const bad = (why: string): MemcachedProtocolError =>
-    new MemcachedProtocolError(`bad VALUE line in reply to ${command} (${why}): ${quote(line)}`, command);
+    new MemcachedProtocolError('bad VALUE line', `bad VALUE line in reply to ${command} (${why}): ${quote(line)}`, command);
   const fieldsOk = flagsEnd !== -1 && (withCas ? bytesEnd !== -1 && line.indexOf(' ', bytesEnd + 1) === -1 : bytesEnd === -1);
   if (!fieldsOk) throw bad(withCas ? 'expected key, flags, bytes and cas' : 'expected key, flags and bytes');
   const key = line.slice(6, keyEnd);
@@ -70,6 +70,7 @@ export function parseValueHeader(line: string, withCas: boolean, maxValueSize: n
   if (bytes < 0) throw bad('byte count');
   if (bytes > maxValueSize) {
     throw new MemcachedProtocolError(
+      'value too large',
       `VALUE of ${bytes} bytes in reply to ${command} exceeds maxValueSize (${maxValueSize})`,
       command,
     );
@@ -85,7 +86,7 @@ export function parseValueHeader(line: string, withCas: boolean, maxValueSize: n
 /** `STAT <name> <value>` (and `ITEM ...`-style lines) as a name and value. */
 export function parseStatLine(line: string, command: string): [string, string] {
   const first = line.indexOf(' ');
-  if (first <= 0) throw new MemcachedProtocolError(`bad line in reply to ${command}: ${quote(line)}`, command);
+  if (first <= 0) throw new MemcachedProtocolError('unexpected reply', `bad line in reply to ${command}: ${quote(line)}`, command);
   const second = line.indexOf(' ', first + 1);
   if (second === -1) return [line.slice(first + 1), ''];
   return [line.slice(first + 1, second), line.slice(second + 1)];

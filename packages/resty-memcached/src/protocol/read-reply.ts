@@ -1,16 +1,30 @@
 /**
- * Reply readers: straight-line async code pulling from the cosocket. Values are framed by
- * their announced byte count (never by scanning), and everything around them is checked:
- * the header grammar, the key asked for, the size limit, and the exact trailer.
+ * Reply readers: straight-line code reading cosocket's buffer in place through a `ReplySource`
+ * (`peek` / `skip` / `receiveMore`, which a `TcpSocket<Buffer>` has), awaiting only when the
+ * reply is not buffered yet. Values are framed by their announced byte count (never by
+ * scanning), and everything around them is checked: the header grammar, the key asked for, the
+ * size limit, and the exact trailer. Lines end in CRLF only: a bare LF or a CR inside a line is
+ * part of the line (and then fails its grammar), which is why lines are found here rather than
+ * with cosocket's `receive()` line rule.
  *
- * Readers throw `MemcachedError` for ERROR / CLIENT_ERROR / SERVER_ERROR lines (stream still in
- * sync) and `MemcachedProtocolError` for everything malformed (the caller must close).
+ * Readers throw `MemcachedServerError` for ERROR / CLIENT_ERROR / SERVER_ERROR lines (stream
+ * still in sync) and `MemcachedProtocolError` for everything malformed (the caller must close);
+ * transport errors pass through with the reader's command as their `command`.
  */
-import { CosocketError } from 'cosocket';
+import { CosocketError, locateError } from 'cosocket';
 import { MemcachedProtocolError } from '../errors.js';
 import { parseCounter, parseStatLine, parseValueHeader, quote, unexpectedLine, type ValueHeader } from './parse.js';
-import { LineTooLong, type ReplyReader } from './reply-reader.js';
 import { scanValueBlock } from './value-block.js';
+
+/** The socket reads a reply reader needs; a cosocket `TcpSocket<Buffer>` has them. */
+export interface ReplySource {
+  /** Everything buffered, not consumed. */
+  peek(): Buffer;
+  /** Consumes `n` buffered bytes. */
+  skip(n: number): void;
+  /** Waits until more bytes are buffered; resolves how many are. Throws on EOF, errors, timeout. */
+  receiveMore(): Promise<number>;
+}
 
 /** Limits and output choices for reading replies. */
 export interface ReadOptions {
@@ -38,69 +52,105 @@ export interface MemcachedCasEntry<V extends string | Buffer = string> extends M
 
 const CRLF_BYTES = Buffer.from('\r\n');
 const END_TRAILER = Buffer.from('\r\nEND\r\n');
+const CR = 0x0d;
+const LF = 0x0a;
 
 /**
- * The next line if it is buffered, else null; synchronous, so hot loops avoid an await per
- * line. A line longer than `maxLineLength` is a protocol error instead of an ever-growing
- * buffer.
+ * The next CRLF-terminated line (without CRLF) if it is buffered, else null; synchronous, so
+ * hot loops avoid an await per line. A line longer than `maxLineLength` is a protocol error at
+ * once, even before its end arrived, instead of an ever-growing buffer.
  */
-function takeLine(r: ReplyReader, command: string, opts: ReadOptions): string | null {
-  try {
-    return r.tryLine(opts.maxLineLength);
-  } catch (error) {
-    throw lineTooLong(error, command, opts);
-  }
+function takeLine(src: ReplySource, command: string, opts: ReadOptions): string | null {
+  const buf = src.peek();
+  const lf = lineEnd(buf, command, opts);
+  if (lf === -1) return null;
+  const line = buf.toString('utf8', 0, lf - 1);
+  src.skip(lf + 1);
+  return line;
 }
 
 /**
- * Reads one CRLF-terminated line. `midReply` tells whether part of this reply was already
- * read, in which case EOF means a truncated reply (protocol error), not a server that went
- * away between commands (plain `closed`).
+ * Where the first line of `buf` ends (the index of the LF of its CRLF), or -1 while it is not
+ * all there. The LF of a CRLF within the limit: a CR inside the line, or an LF without a CR
+ * before it, stays part of the line. `max + 1` is where the LF of a line of exactly `max`
+ * bytes sits.
  */
-export async function readLine(r: ReplyReader, command: string, opts: ReadOptions, midReply: boolean): Promise<string> {
+function lineEnd(buf: Buffer, command: string, opts: ReadOptions): number {
+  const max = opts.maxLineLength;
+  let lf = buf.indexOf(LF);
+  while (lf !== -1 && lf <= max + 1 && buf[lf - 1] !== CR) lf = buf.indexOf(LF, lf + 1);
+  if (lf !== -1 && lf <= max + 1) return lf;
+  // Without a line end yet: too long once more than max + 1 bytes (the last may be a CR).
+  if (buf.length > max + 1) throw lineTooLong(buf, command, max);
+  return -1;
+}
+
+function lineTooLong(buf: Buffer, command: string, max: number): MemcachedProtocolError {
+  return new MemcachedProtocolError('line too long', `reply line to ${command} longer than ${max} bytes: ${quote(buf.subarray(0, 80))}`, command);
+}
+
+/**
+ * Waits for more of the reply. `inside` tells whether part of this reply was already read, in
+ * which case EOF means a truncated reply (protocol error), not a server that went away between
+ * commands (plain `closed`).
+ */
+async function more(src: ReplySource, command: string, inside: boolean, what: string): Promise<void> {
   try {
-    return await r.line(opts.maxLineLength);
+    await src.receiveMore();
   } catch (error) {
-    if (error instanceof LineTooLong) throw lineTooLong(error, command, opts);
-    throw truncated(error, midReply || partialLength(error) > 0, command, 'a reply line');
+    throw locateError(truncated(error, inside || partialLength(error) > 0, command, what), undefined, command);
+  }
+}
+
+/** Reads one CRLF-terminated line, waiting for it as needed. */
+async function readLine(src: ReplySource, command: string, opts: ReadOptions, midReply: boolean): Promise<string> {
+  for (;;) {
+    const line = takeLine(src, command, opts);
+    if (line !== null) return line;
+    await more(src, command, midReply, 'a reply line');
   }
 }
 
 /** The next line, from the buffer when possible. */
-function nextLine(r: ReplyReader, command: string, opts: ReadOptions, midReply: boolean): string | Promise<string> {
-  return takeLine(r, command, opts) ?? readLine(r, command, opts, midReply);
+function nextLine(src: ReplySource, command: string, opts: ReadOptions, midReply: boolean): string | Promise<string> {
+  return takeLine(src, command, opts) ?? readLine(src, command, opts, midReply);
 }
 
-function lineTooLong(error: unknown, command: string, opts: ReadOptions): unknown {
-  if (!(error instanceof LineTooLong)) return error;
-  return new MemcachedProtocolError(`reply line to ${command} longer than ${opts.maxLineLength} bytes: ${quote(error.head)}`, command);
+/**
+ * A value's bytes plus the trailer that must follow, trailer checked; from the buffer when
+ * possible. The length was checked against maxValueSize with the header, before this.
+ */
+function nextBlock(src: ReplySource, header: ValueHeader, trailer: Buffer, command: string): Buffer | Promise<Buffer> {
+  const buf = src.peek();
+  return buf.length >= header.bytes + trailer.length ? takeBlock(src, buf, 0, header, trailer, command) : readBlock(src, buf.length, header, trailer, command);
 }
 
-/** A value's bytes plus the trailer that must follow, trailer checked; from the buffer when possible. */
-function nextBlock(r: ReplyReader, header: ValueHeader, trailer: Buffer, command: string): Buffer | Promise<Buffer> {
-  const block = r.tryBytes(header.bytes + trailer.length);
-  return block === null ? readBlock(r, header, trailer, command) : checkTrailer(block, header, trailer, command);
-}
-
-async function readBlock(r: ReplyReader, header: ValueHeader, trailer: Buffer, command: string): Promise<Buffer> {
-  let block: Buffer;
-  try {
-    block = await r.bytes(header.bytes + trailer.length);
-  } catch (error) {
-    throw truncated(error, true, command, `the ${header.bytes}-byte VALUE block of ${quote(header.key)}`);
+async function readBlock(src: ReplySource, have: number, header: ValueHeader, trailer: Buffer, command: string): Promise<Buffer> {
+  const need = header.bytes + trailer.length;
+  // receiveMore says how much is buffered, so a large value is joined once, when complete.
+  while (have < need) {
+    try {
+      have = await src.receiveMore();
+    } catch (error) {
+      throw locateError(truncated(error, true, command, `the ${header.bytes}-byte VALUE block of ${quote(header.key)}`), undefined, command);
+    }
   }
-  return checkTrailer(block, header, trailer, command);
+  return takeBlock(src, src.peek(), 0, header, trailer, command);
 }
 
-function checkTrailer(block: Buffer, header: ValueHeader, trailer: Buffer, command: string): Buffer {
-  const { bytes } = header;
-  if (block.compare(trailer, 0, trailer.length, bytes) !== 0) {
+/** The block at `at` in `buf` (it is all there): trailer checked, then consumed with what precedes it. */
+function takeBlock(src: ReplySource, buf: Buffer, at: number, header: ValueHeader, trailer: Buffer, command: string): Buffer {
+  const dataEnd = at + header.bytes;
+  const end = dataEnd + trailer.length;
+  if (buf.compare(trailer, 0, trailer.length, dataEnd, end) !== 0) {
     throw new MemcachedProtocolError(
-      `VALUE block of ${quote(header.key)} in reply to ${command}: ${bytes} bytes announced, but they are not followed by ${quote(trailer.toString())} (got ${quote(block.subarray(bytes))})`,
+      'bad trailer',
+      `VALUE block of ${quote(header.key)} in reply to ${command}: ${header.bytes} bytes announced, but they are not followed by ${quote(trailer.toString())} (got ${quote(buf.subarray(dataEnd, end))})`,
       command,
     );
   }
-  return block.subarray(0, bytes);
+  src.skip(end);
+  return buf.subarray(at, dataEnd);
 }
 
 function entry(data: Buffer, header: ValueHeader, opts: ReadOptions): MemcachedEntry<string | Buffer> | MemcachedCasEntry<string | Buffer> {
@@ -110,19 +160,33 @@ function entry(data: Buffer, header: ValueHeader, opts: ReadOptions): MemcachedE
 
 /** `get <key>` / `gets <key>`: the entry, or null on a miss. */
 export async function readSingleValue(
-  r: ReplyReader,
+  src: ReplySource,
   command: 'get' | 'gets',
   key: string,
   opts: ReadOptions,
 ): Promise<MemcachedEntry<string | Buffer> | MemcachedCasEntry<string | Buffer> | null> {
-  const line = await nextLine(r, command, opts, false);
-  if (line === 'END') return null;
-  if (!line.startsWith('VALUE ')) throw unexpectedLine(line, command);
+  // Wait until the line is buffered, then take it and (usually there too) its block from one
+  // view of the buffer, consumed together.
+  let buf = src.peek();
+  let lf = lineEnd(buf, command, opts);
+  while (lf === -1) {
+    await more(src, command, false, 'a reply line');
+    buf = src.peek();
+    lf = lineEnd(buf, command, opts);
+  }
+  const line = buf.toString('utf8', 0, lf - 1);
+  if (!line.startsWith('VALUE ')) {
+    src.skip(lf + 1);
+    if (line === 'END') return null;
+    throw unexpectedLine(line, command);
+  }
   const header = parseValueHeader(line, command === 'gets', opts.maxValueSize, command);
   if (header.key !== key) throw wrongKey(header.key, command);
-  // One key asked for: exactly one block, then END. Reading both at once saves a round of I/O.
-  const data = await nextBlock(r, header, END_TRAILER, command);
-  return entry(data, header, opts);
+  // One key asked for: exactly one block, then END, checked as one trailer.
+  const at = lf + 1;
+  if (buf.length >= at + header.bytes + END_TRAILER.length) return entry(takeBlock(src, buf, at, header, END_TRAILER, command), header, opts);
+  src.skip(at);
+  return entry(await readBlock(src, buf.length - at, header, END_TRAILER, command), header, opts);
 }
 
 /**
@@ -131,7 +195,7 @@ export async function readSingleValue(
  * asked for is a protocol error.
  */
 export async function readMultiValues(
-  r: ReplyReader,
+  src: ReplySource,
   command: 'get' | 'gets',
   asked: ReadonlySet<string>,
   decode: (key: string) => string,
@@ -141,25 +205,35 @@ export async function readMultiValues(
   const withCas = command === 'gets';
   let midReply = false;
   for (;;) {
-    // No await while the reply is buffered: this loop runs once per value.
-    const block = scanValueBlock(r.buffer, r.offset, withCas, opts.maxValueSize, opts.maxLineLength);
-    if (block !== null && asked.has(block.key)) {
-      const buf = r.buffer;
-      r.consume(block.dataEnd + 2);
-      midReply = true;
-      const value = opts.returnBuffers ? buf.subarray(block.dataStart, block.dataEnd) : buf.toString('utf8', block.dataStart, block.dataEnd);
-      put(out, decode(block.key), block.cas === undefined ? { value, flags: block.flags } : { value, flags: block.flags, cas: block.cas });
+    // No await and no socket call per value while the reply is buffered: plain blocks are
+    // taken from one view of the buffer, consumed together.
+    const buf = src.peek();
+    if (buf.length === 0) {
+      // Nothing yet: wait, so the first block can take the fast path too.
+      await more(src, command, midReply, 'a reply line');
       continue;
     }
+    let pos = 0;
+    for (;;) {
+      const block = scanValueBlock(buf, pos, withCas, opts.maxValueSize, opts.maxLineLength);
+      if (block === null || !asked.has(block.key)) break;
+      pos = block.dataEnd + 2;
+      const value = opts.returnBuffers ? buf.subarray(block.dataStart, block.dataEnd) : buf.toString('utf8', block.dataStart, block.dataEnd);
+      put(out, decode(block.key), block.cas === undefined ? { value, flags: block.flags } : { value, flags: block.flags, cas: block.cas });
+    }
+    if (pos > 0) {
+      src.skip(pos);
+      midReply = true;
+    }
     // Not a plain, complete block: the general reader, which also words every error.
-    let line = nextLine(r, command, opts, midReply);
+    let line = nextLine(src, command, opts, midReply);
     if (typeof line !== 'string') line = await line;
     if (line === 'END') return out;
     if (!line.startsWith('VALUE ')) throw unexpectedLine(line, command);
     midReply = true;
     const header = parseValueHeader(line, withCas, opts.maxValueSize, command);
     if (!asked.has(header.key)) throw wrongKey(header.key, command);
-    let data = nextBlock(r, header, CRLF_BYTES, command);
+    let data = nextBlock(src, header, CRLF_BYTES, command);
     if (data instanceof Promise) data = await data;
     put(out, decode(header.key), entry(data, header, opts));
   }
@@ -173,25 +247,25 @@ function put<V>(out: Record<string, V>, key: string, value: V): void {
 }
 
 /**
- * One status line: `yes` → true, any of `no` → false, an error line → MemcachedError,
+ * One status line: `yes` → true, any of `no` → false, an error line → MemcachedServerError,
  * anything else → protocol error.
  */
 export async function readStatus(
-  r: ReplyReader,
+  src: ReplySource,
   command: string,
   opts: ReadOptions,
   yes: string | readonly string[],
   no: readonly string[] = [],
 ): Promise<boolean> {
-  const line = await nextLine(r, command, opts, false);
+  const line = await nextLine(src, command, opts, false);
   if (typeof yes === 'string' ? line === yes : yes.includes(line)) return true;
   if (no.includes(line)) return false;
   throw unexpectedLine(line, command);
 }
 
 /** `incr` / `decr`: the new value, or null on NOT_FOUND. */
-export async function readCounter(r: ReplyReader, command: string, opts: ReadOptions): Promise<number | null> {
-  const line = await nextLine(r, command, opts, false);
+export async function readCounter(src: ReplySource, command: string, opts: ReadOptions): Promise<number | null> {
+  const line = await nextLine(src, command, opts, false);
   const n = parseCounter(line);
   if (n >= 0) return n;
   if (line === 'NOT_FOUND') return null;
@@ -199,11 +273,11 @@ export async function readCounter(r: ReplyReader, command: string, opts: ReadOpt
 }
 
 /** `stats [arg]`: name/value pairs until END (`RESET` / `OK` replies give an empty map). */
-export async function readStats(r: ReplyReader, opts: ReadOptions): Promise<Record<string, string>> {
+export async function readStats(src: ReplySource, opts: ReadOptions): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   let midReply = false;
   for (;;) {
-    const line = await nextLine(r, 'stats', opts, midReply);
+    const line = await nextLine(src, 'stats', opts, midReply);
     if (line === 'END') return out;
     if (!midReply && (line === 'RESET' || line === 'OK')) return out;
     if (!line.startsWith('STAT ') && !line.startsWith('ITEM ')) throw unexpectedLine(line, 'stats');
@@ -214,14 +288,14 @@ export async function readStats(r: ReplyReader, opts: ReadOptions): Promise<Reco
 }
 
 /** `version`: the text after `VERSION `. */
-export async function readVersion(r: ReplyReader, opts: ReadOptions): Promise<string> {
-  const line = await nextLine(r, 'version', opts, false);
+export async function readVersion(src: ReplySource, opts: ReadOptions): Promise<string> {
+  const line = await nextLine(src, 'version', opts, false);
   if (line.startsWith('VERSION ')) return line.slice(8);
   throw unexpectedLine(line, 'version');
 }
 
 function wrongKey(key: string, command: string): MemcachedProtocolError {
-  return new MemcachedProtocolError(`reply to ${command} holds a value for ${quote(key)}, a key that was not asked for`, command);
+  return new MemcachedProtocolError('key not asked for', `reply to ${command} holds a value for ${quote(key)}, a key that was not asked for`, command);
 }
 
 function partialLength(error: unknown): number {
@@ -233,6 +307,7 @@ function truncated(error: unknown, inside: boolean, command: string, what: strin
   if (!inside || !(error instanceof CosocketError) || error.code === 'timeout') return error;
   if (error.code !== 'closed' && error.code !== 'connection reset by peer') return error;
   return new MemcachedProtocolError(
+    'reply cut short',
     `reply to ${command} cut short: ${error.code} while reading ${what} (${error.partial.length} bytes received)`,
     command,
     { cause: error },
