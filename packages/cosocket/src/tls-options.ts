@@ -21,3 +21,32 @@ export function checkTlsOptions(o: TlsConnectOptions): void {
     if (o[key] !== undefined) throw new TypeError(`bad option ${key}: only meaningful with ssl: true`);
   }
 }
+
+/** The TLS connect options every client takes: typed and documented once. */
+export interface ClientTlsOptions {
+  /** Do a TLS handshake after connecting, on fresh connections (default false). */
+  ssl?: boolean;
+  /**
+   * Verify the server certificate (default true: unlike lua-resty-*, an unverified TLS
+   * connection must be asked for with `sslVerify: false`).
+   */
+  sslVerify?: boolean;
+  /** SNI name, also checked against the certificate when verifying. */
+  serverName?: string;
+  /** CA certificates to trust for verification (default: configure's `sslTrustedCertificate`). */
+  ca?: string | Buffer | (string | Buffer)[];
+}
+
+/** The socket call `startTls` makes; a cosocket `TcpSocket` has it. */
+interface TlsCapable {
+  sslHandshake(options: { serverName?: string | undefined; verify?: boolean; ca?: ClientTlsOptions['ca'] }): Promise<unknown>;
+}
+
+/**
+ * The handshake of a client's connect when `ssl` is on (options already checked by
+ * `checkTlsOptions`); `defaultServerName` applies when `serverName` is not given.
+ */
+export async function startTls(sock: TlsCapable, o: ClientTlsOptions, defaultServerName?: string): Promise<void> {
+  if (o.ssl !== true) return;
+  await sock.sslHandshake({ serverName: o.serverName ?? defaultServerName, verify: o.sslVerify !== false, ca: o.ca });
+}

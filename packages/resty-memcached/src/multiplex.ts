@@ -5,7 +5,8 @@ import {
   keepsConnection,
   locateError,
   Multiplexer,
-  type SslHandshakeOptions,
+  startTls,
+  type ClientTlsOptions,
   type TcpSocket,
 } from 'cosocket';
 import { addressOf } from './args.js';
@@ -30,15 +31,9 @@ export interface MemcachedMultiplexedOptions<B extends boolean = boolean> extend
  * `connect` options of a multiplexed client. TLS is part of connecting here (not a separate
  * `sslHandshake` call) because the client reconnects by itself after a failure.
  */
-export interface MemcachedMultiplexedConnectOptions {
+export interface MemcachedMultiplexedConnectOptions extends ClientTlsOptions {
   /** TLS after connecting (memcached started with `-Z`). */
   ssl?: boolean;
-  /** Verify the server certificate (default true). */
-  sslVerify?: boolean;
-  /** SNI name, also checked against the certificate. */
-  serverName?: string;
-  /** CA certificates to trust (default: cosocket's `sslTrustedCertificate`). */
-  ca?: SslHandshakeOptions['ca'];
 }
 
 interface Target {
@@ -66,8 +61,8 @@ export interface MemcachedMultiplexed<B extends boolean = false> extends Memcach
  *   the next command reconnects;
  * - more than `maxPending` commands in flight: the extra one rejects with `CosocketError`
  *   code `too many pending commands`;
- * - `quit()` throws `MemcachedClientError` synchronously (use `close()`); bad arguments throw
- *   `TypeError` / `RangeError` synchronously, before anything is queued.
+ * - `quit()` rejects with `MemcachedClientError` (use `close()`); bad arguments reject with
+ *   `TypeError` / `RangeError` before anything is queued (every method reports by rejecting).
  */
 export class MemcachedMultiplexed<B extends boolean = false> {
   private readonly codec: Codec;
@@ -155,19 +150,24 @@ export class MemcachedMultiplexed<B extends boolean = false> {
 
   // -------------------------------------------------------------------- commands
 
-  /** Refused: QUIT would close the connection under every other caller. Throws; use `close()`. */
-  quit(): never {
-    throw new MemcachedClientError('quit not allowed', "quit is not allowed on a multiplexed connection: it would end every caller's commands (use close())", {
+  /** Refused: QUIT would close the connection under every other caller. Rejects; use `close()`. */
+  quit(): Promise<never> {
+    return Promise.reject(new MemcachedClientError('quit not allowed', "quit is not allowed on a multiplexed connection: it would end every caller's commands (use close())", {
       address: this.address,
       command: 'quit',
-    });
+    }));
   }
 
   // ------------------------------------------------------------------ machinery
 
   /** A table command, queued on the shared connection; no keys resolve `{}` without I/O. */
   private run(fn: Build, args: unknown[]): Promise<unknown> {
-    const exchange = build(this.codec, fn, args);
+    let exchange;
+    try {
+      exchange = build(this.codec, fn, args);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     if (exchange === null) return Promise.resolve({});
     const status = this.mux.status;
     if (status === 'idle' || status === 'closed') {
@@ -180,10 +180,8 @@ export class MemcachedMultiplexed<B extends boolean = false> {
   private async open(sock: TcpSocket<Buffer>): Promise<TcpSocket<Buffer>> {
     const target = this.target!;
     // The multiplexer's socket is outside every pool: a fresh connection, never put back.
-    if (target.port === undefined) await sock.connect(target.host);
-    else await sock.connect(target.host, target.port);
-    const o = target.options;
-    if (o.ssl) await sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
+    await sock.connect(target.host, target.port);
+    await startTls(sock, target.options);
     return sock;
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BSON, type Document } from 'bson';
-import { checkTlsOptions, ConnectionSlot, CosocketError, keepsConnection, locateError, OperationError, tcp, type TcpSocket } from 'cosocket';
+import { checkTlsOptions, ConnectionSlot, CosocketError, keepsConnection, locateError, OperationError, startTls, tcp, type ClientTlsOptions, type TcpSocket } from 'cosocket';
 import { authenticateScram, MECHANISMS, type ScramMechanism } from './auth/scram.js';
 import { Database } from './database.js';
 import { MongoAuthError, MongoSizeError, serverErrorFromReply } from './errors.js';
@@ -20,17 +20,13 @@ export interface MongoOptions {
 }
 
 /** Options of `connect()`: the cosocket pool, TLS and authentication. */
-export interface MongoConnectOptions {
+export interface MongoConnectOptions extends ClientTlsOptions {
   /** Pool name. Default: host:port, plus authSource, user and a password digest when authenticating, plus TLS. */
   pool?: string;
   /** Pool size (see cosocket `connect`). */
   poolSize?: number;
   /** Connects allowed to wait for a free slot once `poolSize` connections are open. */
   backlog?: number;
-  /** TLS on a fresh connection (`sslHandshake`). */
-  ssl?: boolean;
-  /** Verify the server certificate (default true). */
-  sslVerify?: boolean;
   /** SNI name and name checked against the certificate (default: the host). */
   serverName?: string;
   /** SCRAM user; authenticates fresh connections in `connect`. */
@@ -145,7 +141,7 @@ export class Mongo {
     else await this.sock.connect(host, port, poolOptions);
     try {
       if (this.sock.getReusedTimes() === 0) {
-        if (opts.ssl === true) await this.sock.sslHandshake({ serverName: opts.serverName ?? host, verify: opts.sslVerify ?? true });
+        await startTls(this.sock, opts, host);
         await this.handshake(creds);
       } else {
         this.serverLimits = limitsOfConnection.get(this.sock) ?? (await this.learnLimits());

@@ -1,4 +1,4 @@
-import { CosocketError, keepsConnection, tcp, type TcpSocket } from 'cosocket';
+import { CosocketError, keepsConnection, startTls, tcp, type TcpSocket } from 'cosocket';
 import type { RedisCommands } from './commands.generated.js';
 import { installCommandMethods } from './command-methods.js';
 import { hmsetArgs } from './hash.js';
@@ -90,10 +90,9 @@ export class Redis {
     this.decoder.reset();
     this.subs.clear();
     const cosocketOptions = { pool: o.pool ?? defaultPoolName(args), poolSize: o.poolSize, backlog: o.backlog };
-    if (args.port === undefined) await this.sock.connect(args.host, cosocketOptions);
-    else await this.sock.connect(args.host, args.port, cosocketOptions);
+    await this.sock.connect(args.host, args.port, cosocketOptions);
     try {
-      if (o.ssl) await this.sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
+      await startTls(this.sock, o);
       const database = o.database ?? 0;
       if (this.sock.getReusedTimes() === 0) {
         // AUTH and SELECT in one write; any error reply fails the connect.

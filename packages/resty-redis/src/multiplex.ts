@@ -1,4 +1,4 @@
-import { CosocketError, DEFAULT_MAX_PENDING, keepsConnection, Multiplexer, type MultiplexProtocol, type TcpSocket } from 'cosocket';
+import { CosocketError, DEFAULT_MAX_PENDING, keepsConnection, Multiplexer, startTls, type MultiplexProtocol, type TcpSocket } from 'cosocket';
 import type { RedisCommands } from './commands.generated.js';
 import { installCommandMethods } from './command-methods.js';
 import { hmsetArgs } from './hash.js';
@@ -171,9 +171,8 @@ export class RedisMultiplexed {
     const o = target.options;
     const address = addressOf(target);
     // The multiplexer's socket is outside every pool: a fresh connection, never put back.
-    if (target.port === undefined) await sock.connect(target.host);
-    else await sock.connect(target.host, target.port);
-    if (o.ssl) await sock.sslHandshake({ serverName: o.serverName, verify: o.sslVerify !== false, ca: o.ca });
+    await sock.connect(target.host, target.port);
+    await startTls(sock, o);
     const conn = { sock, decoder, address };
     const request = handshakeRequest(o);
     if (request.count === 0) return conn;

@@ -1,3 +1,4 @@
+import type { ClientTlsOptions } from 'cosocket';
 import type { RedisReplyError } from './errors.js';
 
 /** What a command argument may be. Anything else (null, undefined, objects, booleans) is a TypeError. */
@@ -26,24 +27,13 @@ export interface RedisOptions {
 }
 
 /** Options of `connect`. */
-export interface RedisConnectOptions {
+export interface RedisConnectOptions extends ClientTlsOptions {
   /** Pool name; by default derived from host, port, database, username, password digest and TLS. */
   pool?: string;
   /** Size of the pool if this connect creates it. */
   poolSize?: number;
   /** Queue length for connects beyond `poolSize`. */
   backlog?: number;
-  /** Do a TLS handshake after connecting (default false). */
-  ssl?: boolean;
-  /**
-   * Verify the server certificate (default true: unlike lua-resty-redis, an unverified TLS
-   * connection must be asked for with `sslVerify: false`).
-   */
-  sslVerify?: boolean;
-  /** SNI name, also checked against the certificate when verifying. */
-  serverName?: string;
-  /** CA certificates to trust for verification (default: cosocket's `sslTrustedCertificate`). */
-  ca?: string | Buffer | (string | Buffer)[];
   /** ACL user name for AUTH (needs `password`). */
   username?: string;
   /** Password for AUTH, sent on fresh connections only. */

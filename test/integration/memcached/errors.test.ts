@@ -82,7 +82,7 @@ describeServer('memcached', 'memcached errors (real server)', (server) => {
     const again = await m.connect(server.host, server.port).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(MemcachedClientError);
     expect(again).toMatchObject({ code: 'already connected', address, command: 'connect' });
-    expect(() => m.quit()).toThrow(MemcachedClientError);
+    await expect(m.quit()).rejects.toThrow(MemcachedClientError);
     const p = prefix('k');
     await m.set(`${p}t`, 'text');
     await expect(m.incr(`${p}t`, 1)).rejects.toMatchObject({ name: 'MemcachedServerError', address, command: 'incr' });
