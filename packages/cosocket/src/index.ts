@@ -22,6 +22,7 @@ export {
   type ReplyRead,
   type RequestBatch,
 } from './multiplexer.js';
+export { MultiplexedClient } from './multiplexed-client.js';
 export { poolStats, closeAllPools, POOL_CHANNEL, type PoolStats, type PoolEvent } from './pool.js';
 export { ConnectionSlot } from './connection-slot.js';
 export {

@@ -4,9 +4,10 @@ import {
   DEFAULT_MAX_PENDING,
   keepsConnection,
   locateError,
-  Multiplexer,
+  MultiplexedClient,
   startTls,
   type ClientTlsOptions,
+  type SendData,
   type TcpSocket,
 } from 'cosocket';
 import { addressOf } from './args.js';
@@ -64,19 +65,17 @@ export interface MemcachedMultiplexed<B extends boolean = false> extends Memcach
  * - `quit()` rejects with `MemcachedClientError` (use `close()`); bad arguments reject with
  *   `TypeError` / `RangeError` before anything is queued (every method reports by rejecting).
  */
-export class MemcachedMultiplexed<B extends boolean = false> {
+export class MemcachedMultiplexed<B extends boolean = false> extends MultiplexedClient<TcpSocket<Buffer>, SendData> {
   private readonly codec: Codec;
-  private readonly mux: Multiplexer<TcpSocket<Buffer>>;
   private target: Target | null = null;
-  /** `host:port` or `unix:/path` of the server, for every error of a command. */
-  private address: string | undefined;
 
   constructor(options: MemcachedMultiplexedOptions<B> = {}) {
+    super();
     this.codec = codecOf(options);
     // Replies are read straight from the socket's buffer. Every error of a command passes
     // through isCommandError or closeReason before it reaches a caller: there it gets the
     // server's address (the reply readers already named the command).
-    this.mux = new Multiplexer<TcpSocket<Buffer>>(
+    this.multiplex(
       {
         open: (sock) => this.open(sock),
         isCommandError: (error) => keepsConnection(locateError(error, this.address, undefined)),
@@ -97,19 +96,6 @@ export class MemcachedMultiplexed<B extends boolean = false> {
 
   // ------------------------------------------------------------------ connection
 
-  /** Connect, send and read timeouts at once (ms; 0 = the cosocket default), for every connection. */
-  setTimeout(ms: number): void {
-    this.mux.setTimeouts(ms, ms, ms);
-  }
-
-  /**
-   * Connect, send and read timeouts (ms; 0 = the cosocket default). The read timeout is the
-   * command timeout: no reply byte for that long while commands are pending fails them all.
-   */
-  setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
-    this.mux.setTimeouts(connectMs, sendMs, readMs);
-  }
-
   /**
    * Remembers the server (`host, port` or `'unix:/path'`, TLS options after them) and
    * connects now; after a failure the next command reconnects to the same server by itself.
@@ -117,35 +103,7 @@ export class MemcachedMultiplexed<B extends boolean = false> {
    */
   async connect(host: string, port?: number | MemcachedMultiplexedConnectOptions, options?: MemcachedMultiplexedConnectOptions): Promise<void> {
     const target = parseTarget(host, port, options);
-    const status = this.mux.status;
-    if (status === 'closed') throw new CosocketError('closed', { message: 'closed (close() was called)', address: this.address, command: 'connect' });
-    if (status === 'connecting' || status === 'up') {
-      throw new MemcachedClientError('already connected', 'already connected: a multiplexed client connects once (close() and create another)', {
-        address: this.address,
-        command: 'connect',
-      });
-    }
-    this.target = target;
-    this.address = addressOf(host, target.port);
-    await this.mux.start();
-  }
-
-  /** Commands queued or awaiting a reply. */
-  get pendingCount(): number {
-    return this.mux.pendingCount;
-  }
-
-  /** Whether a connection is open now (false while reconnecting or after a failure). */
-  get connected(): boolean {
-    return this.mux.connected;
-  }
-
-  /**
-   * Stops taking commands, waits for the pending ones to settle, then closes the connection.
-   * Commands after `close()` reject with `closed`. Resolves at once when already closed.
-   */
-  close(): Promise<void> {
-    return this.mux.close();
+    await this.startOnce(addressOf(host, target.port), (message) => new MemcachedClientError('already connected', message), () => (this.target = target));
   }
 
   // -------------------------------------------------------------------- commands

@@ -1,7 +1,6 @@
 import { CosocketError, keepsConnection, startTls, tcp, type TcpSocket } from 'cosocket';
 import type { RedisCommands } from './commands.generated.js';
-import { installCommandMethods } from './command-methods.js';
-import { hmsetArgs } from './hash.js';
+import { installCommandMethods, type RedisCallMethods } from './command-methods.js';
 import { addressOf, defaultPoolName, handshakeRequest, parseConnectArgs, type ConnectArgs } from './connect-options.js';
 import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
 import { encodeCommand, type Encoded, type RequestBuilder } from './encoder.js';
@@ -28,7 +27,7 @@ const QUEUED: Promise<RedisReply> = Promise.resolve(undefined as unknown as Redi
 type Phase = 'idle' | 'writing' | 'reading';
 
 // Every Redis command is a method (installed on the prototype below, typed by RedisCommands).
-export interface Redis extends RedisCommands {}
+export interface Redis extends RedisCommands, RedisCallMethods {}
 
 /**
  * A Redis client on one cosocket, after lua-resty-redis, that never leaks session state
@@ -170,18 +169,6 @@ export class Redis {
       if (error instanceof CosocketError && error.code === 'closed') return;
       throw this.locate(error, CLOSE);
     }
-  }
-
-  /** Any command by name, sent as written (Redis is case-insensitive). */
-  call(name: string, ...args: RedisArg[]): Promise<RedisReply> {
-    return this.dispatch(name, name.toLowerCase(), args);
-  }
-
-  /** HMSET with an object or Map of fields (insertion order), or flat field/value arguments. */
-  hmset(key: RedisArg, fields: Record<string, RedisArg> | Map<RedisArg, RedisArg>): Promise<RedisReply>;
-  hmset(key: RedisArg, ...fieldsAndValues: RedisArg[]): Promise<RedisReply>;
-  hmset(key: RedisArg, ...rest: unknown[]): Promise<RedisReply> {
-    return this.dispatch('hmset', 'hmset', hmsetArgs(key, rest));
   }
 
   /** Starts queueing commands (drops anything queued before). */
@@ -416,6 +403,6 @@ export class Redis {
   }
 
   static {
-    installCommandMethods(Redis.prototype, (self, name, args) => self.dispatch(name, name, args));
+    installCommandMethods(Redis.prototype, (self, name, lower, args) => self.dispatch(name, lower, args));
   }
 }

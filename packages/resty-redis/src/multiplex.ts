@@ -1,7 +1,6 @@
-import { CosocketError, DEFAULT_MAX_PENDING, keepsConnection, Multiplexer, startTls, type MultiplexProtocol, type TcpSocket } from 'cosocket';
+import { CosocketError, DEFAULT_MAX_PENDING, keepsConnection, MultiplexedClient, startTls, type MultiplexProtocol, type TcpSocket } from 'cosocket';
 import type { RedisCommands } from './commands.generated.js';
-import { installCommandMethods } from './command-methods.js';
-import { hmsetArgs } from './hash.js';
+import { installCommandMethods, type RedisCallMethods } from './command-methods.js';
 import { addressOf, handshakeRequest, parseConnectArgs, type ConnectArgs } from './connect-options.js';
 import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
 import { encodeCommand, RequestBuilder, type Encoded } from './encoder.js';
@@ -32,7 +31,7 @@ export interface RedisMultiplexedOptions extends RedisOptions {
 /** `connect` options of a multiplexed client: the pool options do not apply (it is never pooled). */
 export type RedisMultiplexedConnectOptions = Omit<RedisConnectOptions, 'pool' | 'poolSize' | 'backlog'>;
 
-export interface RedisMultiplexed extends RedisCommands {}
+export interface RedisMultiplexed extends RedisCommands, RedisCallMethods {}
 
 /**
  * One Redis connection shared by any number of concurrent callers (OpenResty's answer for a
@@ -55,13 +54,11 @@ export interface RedisMultiplexed extends RedisCommands {}
  *   reject with `RedisClientError`, nothing sent: use a pooled `Redis` for them;
  * - bad arguments reject with a `TypeError`, as with `Redis`. No command method throws.
  */
-export class RedisMultiplexed {
-  private readonly mux: Multiplexer<Connection, Encoded>;
+export class RedisMultiplexed extends MultiplexedClient<Connection, Encoded> {
   private target: ConnectArgs | null = null;
-  /** `host:port` or `unix:/path` of the last `connect`, named by every error. */
-  private address: string | undefined;
 
   constructor(options: RedisMultiplexedOptions = {}) {
+    super();
     const maxReplySize = options.maxReplySize ?? DEFAULT_MAX_REPLY_SIZE;
     if (!Number.isSafeInteger(maxReplySize) || maxReplySize <= 0) throw new RangeError(`bad maxReplySize: ${String(maxReplySize)}`);
     const returnBuffers = options.returnBuffers === true;
@@ -77,20 +74,7 @@ export class RedisMultiplexed {
       },
       closeReason,
     };
-    this.mux = new Multiplexer(protocol, { maxPending: options.maxPending });
-  }
-
-  /** Connect, send and read timeouts at once (ms; 0 = the cosocket default), for every connection. */
-  setTimeout(ms: number): void {
-    this.mux.setTimeouts(ms, ms, ms);
-  }
-
-  /**
-   * Connect, send and read timeouts (ms; 0 = the cosocket default). The read timeout is the
-   * command timeout: no reply byte for that long while commands are pending fails them all.
-   */
-  setTimeouts(connectMs: number, sendMs: number, readMs: number): void {
-    this.mux.setTimeouts(connectMs, sendMs, readMs);
+    this.multiplex(protocol, { maxPending: options.maxPending });
   }
 
   /**
@@ -100,37 +84,7 @@ export class RedisMultiplexed {
    */
   async connect(host: string, port?: number | string | RedisMultiplexedConnectOptions, options?: RedisMultiplexedConnectOptions): Promise<void> {
     const args = parseConnectArgs(host, port, options);
-    const status = this.mux.status;
-    if (status === 'closed') throw locateCommand(new CosocketError('closed'), this.address, CONNECT);
-    if (status === 'connecting' || status === 'up') {
-      const message = 'already connected: a multiplexed client connects once (close() and create another)';
-      throw locateCommand(new RedisClientError(message), this.address, CONNECT);
-    }
-    this.target = args;
-    this.address = addressOf(args);
-    await this.mux.start();
-  }
-
-  /** Commands queued or awaiting a reply. */
-  get pendingCount(): number {
-    return this.mux.pendingCount;
-  }
-
-  /** Whether a connection is open now (false while reconnecting or after a failure). */
-  get connected(): boolean {
-    return this.mux.connected;
-  }
-
-  /** Any command by name, sent as written. */
-  call(name: string, ...args: RedisArg[]): Promise<RedisReply> {
-    return this.enqueue(name, name.toLowerCase(), args);
-  }
-
-  /** HMSET with an object or Map of fields, or flat field/value arguments. */
-  hmset(key: RedisArg, fields: Record<string, RedisArg> | Map<RedisArg, RedisArg>): Promise<RedisReply>;
-  hmset(key: RedisArg, ...fieldsAndValues: RedisArg[]): Promise<RedisReply>;
-  hmset(key: RedisArg, ...rest: unknown[]): Promise<RedisReply> {
-    return this.enqueue('hmset', 'hmset', hmsetArgs(key, rest));
+    await this.startOnce(addressOf(args), (message) => new RedisClientError(message), () => (this.target = args));
   }
 
   /**
@@ -138,9 +92,9 @@ export class RedisMultiplexed {
    * Commands after `close()` reject with `closed`. Resolves when there is nothing to close
    * (never connected, closed already).
    */
-  close(): Promise<void> {
+  override close(): Promise<void> {
     this.target = null;
-    return this.mux.close();
+    return super.close();
   }
 
   /** Queues one command. Never throws: a refused command rejects, and so does every failure. */
@@ -182,7 +136,7 @@ export class RedisMultiplexed {
   }
 
   static {
-    installCommandMethods(RedisMultiplexed.prototype, (self, name, args) => self.enqueue(name, name, args));
+    installCommandMethods(RedisMultiplexed.prototype, (self, name, lower, args) => self.enqueue(name, lower, args));
   }
 }
 
