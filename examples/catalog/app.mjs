@@ -75,6 +75,13 @@ export function createApp(options) {
       .then(({ status, headers = {}, body }) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(`${JSON.stringify(body, null, 2)}\n`);
+      })
+      .catch((err) => {
+        // Writing the response itself failed (a body that does not serialize): never an
+        // unhandled rejection that would stop the server.
+        warn(`${req.method} ${req.url}: response failed: ${err.stack ?? err}`);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
       });
   });
 }

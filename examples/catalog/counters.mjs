@@ -11,9 +11,9 @@
  */
 export async function rateLimit(red, key, { limit, windowSeconds }) {
   red.initPipeline();
-  red.set(key, 0, 'EX', windowSeconds, 'NX');
-  red.incr(key);
-  red.ttl(key);
+  void red.set(key, 0, 'EX', windowSeconds, 'NX');
+  void red.incr(key);
+  void red.ttl(key);
   const [, count, ttl] = await red.commitPipeline();
   return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfter: Math.max(1, ttl) };
 }

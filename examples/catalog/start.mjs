@@ -50,7 +50,9 @@ try {
   const shutdown = () => {
     app.close();
     app.closeAllConnections();
-    stopAll().finally(() => process.exit(0));
+    stopAll()
+      .catch((err) => console.error(`stopping the servers failed: ${err.stack ?? err}`))
+      .finally(() => process.exit(0));
   };
   // bench/lib/servers.mjs exits at once on a signal (its exit hook SIGKILLs the servers, leaving
   // their temp dirs); stop them gracefully instead. The exit hook stays as a backstop.

@@ -58,7 +58,7 @@ export class OperationError extends Error {
 }
 
 /** Whether the connection behind `error` may be kept: a server error reply read whole. */
-export function keepsConnection(error: unknown): boolean {
+export function keepsConnection(error: unknown): error is OperationError {
   return error instanceof OperationError && error.keepsConnection;
 }
 

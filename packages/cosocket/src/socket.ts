@@ -307,6 +307,22 @@ export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSock
     }
   }
 
+  /**
+   * Beyond OpenResty: the bytes of the first buffered network read, however many (zero-copy),
+   * waiting only when nothing is buffered. `receiveAny` without its `bufferSize` cap, for a
+   * push parser that takes any amount (resty-redis feeds redis-parser with it).
+   */
+  async receiveBuffered(): Promise<T> {
+    const t = this.startRead('receive');
+    this.beginRead(t, null);
+    try {
+      while (t.reader.length === 0) await this.fill(t, () => EMPTY, 'receive');
+      return this.out(t.reader.take(t.reader.front().length));
+    } finally {
+      this.endRead(t);
+    }
+  }
+
   // ------------------------------------------------------------------ pull reads
   // Beyond OpenResty: a protocol reader takes what is already buffered without an await per
   // piece, and awaits only when it needs more (`receiveMore`). Same buffer, same busy rules

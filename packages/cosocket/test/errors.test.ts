@@ -152,6 +152,26 @@ describe('pull reads', () => {
     await sock.close();
   });
 
+  it('receiveBuffered hands back a whole network read, past bufferSize, and waits only when nothing is buffered', async () => {
+    configure({ bufferSize: 4 });
+    const big = 'y'.repeat(10_000);
+    const server = await serve(async (c) => {
+      await c.write(big);
+    });
+    const sock = tcp();
+    await sock.connect(server.host, server.port);
+    let got = '';
+    let calls = 0;
+    while (got.length < big.length) {
+      got += (await sock.receiveBuffered()).toString();
+      calls++;
+    }
+    expect(got).toBe(big);
+    // receiveAny would have needed 2,500 calls at bufferSize 4: whole network reads here.
+    expect(calls).toBeLessThan(100);
+    await sock.close();
+  });
+
   it('receiveMore throws like receive at EOF, with the buffered bytes as partial', async () => {
     const server = await serve(async (c) => {
       await c.write('half');

@@ -18,6 +18,8 @@ export type PipelineResult<V extends string | Buffer = string> =
   | MemcachedServerError;
 
 /** The queueing methods, installed from the command table (`MemcachedPipelineCommands` types them). */
+// Merged with the class below, so it must declare the class's type parameter, used or not.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface MemcachedPipeline<B extends boolean = false> extends MemcachedPipelineCommands {}
 
 /**

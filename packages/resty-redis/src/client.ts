@@ -19,8 +19,7 @@ import {
 import { PipelineQueue } from './pipeline.js';
 import { isMessage, PUBSUB_COMMANDS, Subscriptions, type SubscribeKind, type UnsubscribeKind } from './pubsub.js';
 import { OBSERVED_COMMANDS, SessionState } from './session.js';
-import type { RedisArg, RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
-import { receiveBuffered } from './receive-buffered.js';
+import type { RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
 
 const QUEUED: Promise<RedisReply> = Promise.resolve(undefined as unknown as RedisReply);
 
@@ -347,7 +346,7 @@ export class Redis {
           if (subs.subscribed && isMessage(reply)) subs.messages.push(reply);
           else results[i++] = reply;
         }
-        if (i < n) d.feed(await receiveBuffered(this.sock));
+        if (i < n) d.feed(await this.sock.receiveBuffered());
       }
     } catch (error) {
       throw this.fail(error, operation);
@@ -361,7 +360,7 @@ export class Redis {
   /** The next decoded reply, reading from the socket as needed. */
   private async readValue(): Promise<RedisReply> {
     const d = this.decoder;
-    while (d.available === 0) d.feed(await receiveBuffered(this.sock));
+    while (d.available === 0) d.feed(await this.sock.receiveBuffered());
     return d.shift();
   }
 

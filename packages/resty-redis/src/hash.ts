@@ -16,7 +16,7 @@ export function arrayToHash(array: RedisReply | readonly RedisReply[]): Record<s
 export function hmsetArgs(key: unknown, rest: readonly unknown[]): unknown[] {
   const only = rest[0];
   if (rest.length === 1 && typeof only === 'object' && only !== null && !(only instanceof Uint8Array)) {
-    const entries = only instanceof Map ? [...only.entries()] : Object.entries(only);
+    const entries: [unknown, unknown][] = only instanceof Map ? [...(only as Map<unknown, unknown>).entries()] : Object.entries(only);
     return [key, ...entries.flat()];
   }
   return [key, ...rest];

@@ -6,8 +6,7 @@ import { DEFAULT_MAX_REPLY_SIZE, ReplyDecoder } from './decoder.js';
 import { encodeCommand, RequestBuilder, type Encoded } from './encoder.js';
 import { closeReason, CONNECT, locateCommand, locateReply, RedisClientError, RedisProtocolError } from './errors.js';
 import { refusal } from './multiplex-rules.js';
-import type { RedisArg, RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
-import { receiveBuffered } from './receive-buffered.js';
+import type { RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
 
 export { DEFAULT_MAX_PENDING };
 
@@ -158,7 +157,7 @@ function readReply(conn: Connection, name: string): RedisReply | Promise<RedisRe
 async function readReplySlow(conn: Connection, name: string): Promise<RedisReply> {
   const d = conn.decoder;
   try {
-    while (d.available === 0) d.feed(await receiveBuffered(conn.sock));
+    while (d.available === 0) d.feed(await conn.sock.receiveBuffered());
   } catch (error) {
     throw locateCommand(error, conn.address, name);
   }

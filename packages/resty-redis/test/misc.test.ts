@@ -106,7 +106,7 @@ describe('Redis (no server)', () => {
     await expect(bad).rejects.toThrow(/bad argument #2 to 'set'/);
     // Not awaited: a queued command's rejection must not surface as an unhandled rejection.
     void red.incr(undefined as never);
-    red.get('a');
+    void red.get('a');
     const error = await red.commitPipeline().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toMatch(/bad argument #2 to 'set'/);

@@ -35,7 +35,7 @@ describeServer('redis', 'resty-redis concurrency', (server) => {
     await expect(red.get(k)).rejects.toMatchObject({ code: 'socket busy reading' });
     await expect(red.commitPipeline()).rejects.toThrow('no pipeline');
     red.initPipeline();
-    red.get(k);
+    void red.get(k);
     await expect(red.commitPipeline()).rejects.toMatchObject({ code: 'socket busy reading' });
     await feeder.rpush(k, 'x');
     expect(await blocked).toEqual([k, 'x']);

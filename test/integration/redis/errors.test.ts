@@ -37,11 +37,11 @@ describeServer('redis', 'resty-redis errors', (server) => {
     const red = await connected();
     const k = key('pipe');
     red.initPipeline();
-    red.set(k, 'text');
-    red.incr(k);
-    red.multi();
-    red.lpush(k, 'x');
-    red.exec();
+    void red.set(k, 'text');
+    void red.incr(k);
+    void red.multi();
+    void red.lpush(k, 'x');
+    void red.exec();
     const [, incr, , , exec] = await red.commitPipeline();
     expect(incr).toMatchObject({ name: 'RedisReplyError', address, command: 'INCR', message: 'ERR value is not an integer or out of range' });
     const nested = (exec as unknown[])[0];

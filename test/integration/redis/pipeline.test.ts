@@ -18,10 +18,10 @@ describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
     const dog = key('dog');
     red.initPipeline();
     expect(await red.hkeys(dog)).toBeUndefined();
-    red.set(dog, 'an animal');
-    red.hkeys(dog);
-    red.get(dog);
-    red.get(key('missing'));
+    void red.set(dog, 'an animal');
+    void red.hkeys(dog);
+    void red.get(dog);
+    void red.get(key('missing'));
     const results = await red.commitPipeline();
     expect(results).toHaveLength(5);
     expect(results[0]).toEqual([]);
@@ -36,7 +36,7 @@ describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
     const red = await connect();
     const k = key('n');
     red.initPipeline();
-    for (let i = 0; i < 1000; i++) red.incr(k);
+    for (let i = 0; i < 1000; i++) void red.incr(k);
     const results = await red.commitPipeline();
     expect(results).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
     red.initPipeline();
@@ -47,9 +47,9 @@ describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
     const red = await connect();
     const k = key('refused');
     red.initPipeline();
-    red.set(k, 'before');
+    void red.set(k, 'before');
     const refused = red.set(`${k}:b`, null as never);
-    red.set(`${k}:c`, 'after'); // queued commands are usually not awaited
+    void red.set(`${k}:c`, 'after'); // queued commands are usually not awaited
     await expect(refused).rejects.toThrow(TypeError);
     await expect(red.commitPipeline()).rejects.toThrow(/bad argument #2 to 'set'/);
     expect(red.pipelining).toBe(false);
@@ -61,12 +61,12 @@ describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
     const red = await connect();
     const k = key('c');
     red.initPipeline();
-    red.set(k, 'dropped');
+    void red.set(k, 'dropped');
     red.initPipeline();
-    red.get(k);
+    void red.get(k);
     expect(await red.commitPipeline()).toEqual([null]);
     red.initPipeline();
-    red.set(k, 'cancelled');
+    void red.set(k, 'cancelled');
     red.cancelPipeline();
     expect(await red.get(k)).toBeNull();
     await expect(red.commitPipeline()).rejects.toThrow('no pipeline');
@@ -77,8 +77,8 @@ describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
     const red = new Redis();
     await red.connect(server.host, server.port, { pool, database: 1 });
     red.initPipeline();
-    red.select(6);
-    red.ping();
+    void red.select(6);
+    void red.ping();
     expect(await red.commitPipeline()).toEqual(['OK', 'PONG']);
     expect(await serverDb(red)).toBe(6);
     await red.setKeepalive();
@@ -126,10 +126,10 @@ describeServer('redis', 'resty-redis pipelines and transactions', (server) => {
     const red = await connect();
     const k = key('pt');
     red.initPipeline();
-    red.multi();
-    red.incr(k);
-    red.incr(k);
-    red.exec();
+    void red.multi();
+    void red.incr(k);
+    void red.incr(k);
+    void red.exec();
     expect(await red.commitPipeline()).toEqual(['OK', 'QUEUED', 'QUEUED', [1, 2]]);
   });
 });
