@@ -27,7 +27,16 @@ import { parseArgs, promisify } from 'node:util';
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = ['cosocket', 'resty-redis', 'resty-memcached', 'resty-mongo'];
-const REQUIRED_FILES = ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/index.d.ts.map', 'src/index.ts'];
+const REQUIRED_FILES = [
+  'package.json',
+  'README.md',
+  'LICENSE',
+  'dist/index.js',
+  'dist/index.d.ts',
+  'dist/index.js.map',
+  'dist/index.d.ts.map',
+  'src/index.ts',
+];
 
 const { values: flags } = parseArgs({
   options: {
@@ -118,7 +127,10 @@ async function pack(name, dir) {
   const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   await sh('pnpm', ['pack', '--pack-destination', dir], pkgDir);
   const tarball = join(dir, `${name}-${version}.tgz`);
-  const files = (await sh('tar', ['-tzf', tarball], dir)).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
+  const files = (await sh('tar', ['-tzf', tarball], dir))
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ''));
   for (const f of REQUIRED_FILES) check(files.includes(f), `${name}: ${f} missing from the tarball`);
   const stray = files.filter((f) => !/^(dist|src)\//.test(f) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f));
   check(stray.length === 0, `${name}: unexpected files in the tarball: ${stray.join(', ')}`);
@@ -205,7 +217,12 @@ async function main() {
     cpSync(join(root, 'test/pack/app/require.cjs'), join(project, 'require.cjs'));
     const env = cleanEnv();
     const deps = [...files, `typescript@${workspaceVersion('typescript')}`, `@types/node@${workspaceVersion('@types/node')}`];
-    await sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps.map((d) => (d.startsWith(tmp) ? relative(project, d) : d))], project, env);
+    await sh(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error', ...deps.map((d) => (d.startsWith(tmp) ? relative(project, d) : d))],
+      project,
+      env,
+    );
     log(`npm installed ${deps.map((d) => d.replace(`${tarballs}${sep}`, '')).join(', ')}`);
     checkNoLeaks(project);
 

@@ -56,11 +56,7 @@ export default class SummaryReporter implements Reporter {
     });
   }
 
-  onTestRunEnd(
-    testModules: ReadonlyArray<TestModule>,
-    unhandledErrors: ReadonlyArray<SerializedError>,
-    reason: TestRunEndReason,
-  ): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>, reason: TestRunEndReason): void {
     this.summary = summarize(testModules, unhandledErrors);
     if (reason !== 'passed' && this.summary.failed === 0) this.summary.failed = 1;
     if (this.watch) process.stdout.write(`\n${formatSummary(this.summary)}\n`);

@@ -8,7 +8,8 @@ let dir = null;
 export function initialize(data) {
   dir = data.dir;
   for (const name of OURS) {
-    if (!existsSync(`${dir}/packages/${name}/dist/index.js`)) throw new Error(`baseline ${dir}: packages/${name}/dist/index.js missing (build it with bench/lib/baseline.sh)`);
+    if (!existsSync(`${dir}/packages/${name}/dist/index.js`))
+      throw new Error(`baseline ${dir}: packages/${name}/dist/index.js missing (build it with bench/lib/baseline.sh)`);
   }
 }
 

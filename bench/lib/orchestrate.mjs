@@ -16,7 +16,11 @@ export function rotation(items, round) {
  */
 export function runVariant(script, args, limitMs, node = {}) {
   return new Promise((resolve) => {
-    const child = fork(script, [JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: node.execArgv ?? process.execArgv, env: { ...process.env, ...node.env } });
+    const child = fork(script, [JSON.stringify(args)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: node.execArgv ?? process.execArgv,
+      env: { ...process.env, ...node.env },
+    });
     const results = {};
     let done = null;
     let error = null;
@@ -28,8 +32,7 @@ export function runVariant(script, args, limitMs, node = {}) {
       if (m.type === 'result') {
         const { type, scenario, ...figures } = m;
         results[scenario] = figures;
-      }
-      else if (m.type === 'done') done = m;
+      } else if (m.type === 'done') done = m;
       else if (m.type === 'error') error = m.message;
     });
     child.once('exit', (code) => {

@@ -28,7 +28,10 @@ async function waitForPort(port, ms = 20_000) {
   for (;;) {
     const ok = await new Promise((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -60,7 +63,15 @@ export async function startServer(kind, { cpu } = {}) {
     args = ['-p', String(port), '-l', '127.0.0.1', '-U', '0', '-m', '256', '-u', 'root'];
   } else {
     cmd = ferretdbBinary();
-    args = ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--listen-addr=127.0.0.1:${port}`, '--telemetry=disable', '--debug-addr=-', '--state-dir=-', '--log-level=error'];
+    args = [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--telemetry=disable',
+      '--debug-addr=-',
+      '--state-dir=-',
+      '--log-level=error',
+    ];
   }
   if (cpu !== undefined && hasTaskset()) {
     args = ['-c', String(cpu), cmd, ...args];

@@ -50,7 +50,10 @@ export async function loadSuite(name) {
 export async function startSuite({ name, module }, pinned) {
   if (name === 'cosocket') {
     const senders = await Promise.all(['bytes', 'lines', 'echo'].map((m) => startSender(m, SERVER_CPU, pinned)));
-    return { server: { ports: { bytes: senders[0].port, lines: senders[1].port, echo: senders[2].port } }, stop: async () => senders.forEach((s) => s.stop()) };
+    return {
+      server: { ports: { bytes: senders[0].port, lines: senders[1].port, echo: senders[2].port } },
+      stop: async () => senders.forEach((s) => s.stop()),
+    };
   }
   const srv = await startServer(name, { cpu: SERVER_CPU });
   // The pid lets each child read the server's CPU time around its measurements.

@@ -80,7 +80,9 @@ export async function runPool({ quick = false } = {}) {
   console.log(`| connections the server accepted | ${stats.accepted} | |`);
   console.log(`| pool stats after | created ${statsLoad.created}, reused ${statsLoad.reused} | |`);
   console.log(`| wall time | ${elapsed.toFixed(0)} ms (${Math.round(TASKS / (elapsed / 1000)).toLocaleString('en-US')} tasks/s) | |`);
-  console.log(`| heap before → after | ${(heapBefore / 1e6).toFixed(2)} MB → ${(heapAfter / 1e6).toFixed(2)} MB (${(((heapAfter - heapBefore) / heapBefore) * 100).toFixed(1)}%) | within 10% |`);
+  console.log(
+    `| heap before → after | ${(heapBefore / 1e6).toFixed(2)} MB → ${(heapAfter / 1e6).toFixed(2)} MB (${(((heapAfter - heapBefore) / heapBefore) * 100).toFixed(1)}%) | within 10% |`,
+  );
   if (failures > 0) console.log(`failures (first 3): ${sample.join('; ')}`);
 
   // --- 2. pooled vs fresh connect ---
@@ -113,7 +115,9 @@ export async function runPool({ quick = false } = {}) {
   console.log(`\n## connect from the pool + setKeepalive vs fresh loopback connect + close (${rounds} rounds)\n`);
   console.log('| pooled ops/s (median round) | fresh ops/s | ratio median | ratio min–max | target |');
   console.log('| --- | --- | --- | --- | --- |');
-  console.log(`| ${Math.round(med.pooled).toLocaleString('en-US')} | ${Math.round(med.fresh).toLocaleString('en-US')} | ${med.ratio.toFixed(1)}× | ${ratios[0].ratio.toFixed(1)}×–${ratios[rounds - 1].ratio.toFixed(1)}× | ≥ 20× ${med.ratio >= 20 ? 'met' : 'MISSED'} |`);
+  console.log(
+    `| ${Math.round(med.pooled).toLocaleString('en-US')} | ${Math.round(med.fresh).toLocaleString('en-US')} | ${med.ratio.toFixed(1)}× | ${ratios[0].ratio.toFixed(1)}×–${ratios[rounds - 1].ratio.toFixed(1)}× | ≥ 20× ${med.ratio >= 20 ? 'met' : 'MISSED'} |`,
+  );
   closeAllPools();
   child.kill();
   return failures === 0 ? 0 : 1;

@@ -64,17 +64,30 @@ export async function runProfile(opts) {
     suites[name] = { def, ...(await startSuite(def, pin)) };
   }
   for (const [name, t] of Object.entries(targets)) {
-    if (!suites[t.suite].def.module.SCENARIOS[t.scenario]) throw new Error(`profile target ${name}: no scenario "${t.scenario}" in bench/scenarios/${t.suite}.mjs`);
+    if (!suites[t.suite].def.module.SCENARIOS[t.scenario])
+      throw new Error(`profile target ${name}: no scenario "${t.scenario}" in bench/scenarios/${t.suite}.mjs`);
   }
   const opsOf = (t) => opts.ops ?? (opts.quick ? Math.max(2, Math.ceil(t.ops / 10)) : t.ops);
-  const baselineNode = opts.baseline ? { execArgv: [...process.execArgv, '--import', new URL('../lib/baseline-hook.mjs', import.meta.url).href], env: { BENCH_BASELINE: opts.baseline } } : {};
+  const baselineNode = opts.baseline
+    ? {
+        execArgv: [...process.execArgv, '--import', new URL('../lib/baseline-hook.mjs', import.meta.url).href],
+        env: { BENCH_BASELINE: opts.baseline },
+      }
+    : {};
 
   async function measured(name, variant, profileFile) {
     const t = targets[name];
     const { def, server } = suites[t.suite];
     if (variant === 'redis-benchmark') return redisBenchmarkCpu(server, def.module.SCENARIOS[t.scenario].benchmark, opts.quick, pin);
     const base = variant === 'base';
-    const args = { variant: base ? t.variants[0] : variant, server, scenarios: [t.scenario], cpu: pin ? CLIENT_CPU : null, ops: opsOf(t), profileFile };
+    const args = {
+      variant: base ? t.variants[0] : variant,
+      server,
+      scenarios: [t.scenario],
+      cpu: pin ? CLIENT_CPU : null,
+      ops: opsOf(t),
+      profileFile,
+    };
     const out = await runVariant(def.script, args, 300_000, base ? baselineNode : {});
     if (out.error) throw new Error(`${name} ${variant}: ${out.error}`);
     return out.results[t.scenario];
@@ -95,7 +108,10 @@ export async function runProfile(opts) {
     process.stderr.write(`round ${r + 1}/${opts.rounds} done\n`);
   }
 
-  const lines = ['| target | variant | CPU µs/op median (min–max) | user / sys µs/op | wall µs/op median (min–max) |', '| --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| target | variant | CPU µs/op median (min–max) | user / sys µs/op | wall µs/op median (min–max) |',
+    '| --- | --- | --- | --- | --- |',
+  ];
   const summary = {};
   for (const name of Object.keys(targets)) {
     for (const variant of variantsOf(name)) {
@@ -103,16 +119,23 @@ export async function runProfile(opts) {
       const cpu = stat(rs, 'cpuUsPerOp');
       const wall = stat(rs, 'wallUsPerOp');
       const s = ((summary[name] ??= {})[variant] = { cpu, wall, user: stat(rs, 'userUsPerOp').median, sys: stat(rs, 'sysUsPerOp').median });
-      lines.push(`| ${name} | ${variant} | ${fmt(cpu.median)} (${fmt(cpu.min)}–${fmt(cpu.max)}) | ${fmt(s.user)} / ${fmt(s.sys)} | ${fmt(wall.median)} (${fmt(wall.min)}–${fmt(wall.max)}) |`);
+      lines.push(
+        `| ${name} | ${variant} | ${fmt(cpu.median)} (${fmt(cpu.min)}–${fmt(cpu.max)}) | ${fmt(s.user)} / ${fmt(s.sys)} | ${fmt(wall.median)} (${fmt(wall.min)}–${fmt(wall.max)}) |`,
+      );
     }
   }
   const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim();
-  console.log(`\n${opts.rounds} rounds, client on CPU ${CLIENT_CPU}, servers on CPU 1${pin ? '' : ' (taskset unavailable: unpinned)'}; loadavg at end: ${load}\n`);
+  console.log(
+    `\n${opts.rounds} rounds, client on CPU ${CLIENT_CPU}, servers on CPU 1${pin ? '' : ' (taskset unavailable: unpinned)'}; loadavg at end: ${load}\n`,
+  );
   console.log(lines.join('\n'));
   console.log(`\n${ratioLines(targets, summary, variantsOf).join('\n')}`);
 
   const dir = outputDir('profile-results', opts.keep);
-  writeFileSync(join(dir, `${opts.label}.json`), JSON.stringify({ label: opts.label, rounds: opts.rounds, targets, loadavg: load, summary, raw: results }, null, 2));
+  writeFileSync(
+    join(dir, `${opts.label}.json`),
+    JSON.stringify({ label: opts.label, rounds: opts.rounds, targets, loadavg: load, summary, raw: results }, null, 2),
+  );
   console.log(`\nwrote ${shown(dir)}${opts.label}.json${opts.keep ? '' : ' (not kept: --keep writes to bench/profile/results/)'}`);
 
   if (opts.prof) {
@@ -151,11 +174,26 @@ function ratioLines(targets, summary, variantsOf) {
 /** redis-benchmark with a scenario's shape, its client CPU from bash's `time`. */
 async function redisBenchmarkCpu({ host, port }, shape, quick, pin) {
   const n = quick ? Math.round(shape.n / 10) : shape.n;
-  const args = ['-h', host, '-p', String(port), '-n', String(n), '-c', String(shape.clients ?? 1), '-P', String(shape.pipeline ?? 1), '--csv', ...shape.command];
+  const args = [
+    '-h',
+    host,
+    '-p',
+    String(port),
+    '-n',
+    String(n),
+    '-c',
+    String(shape.clients ?? 1),
+    '-P',
+    String(shape.pipeline ?? 1),
+    '--csv',
+    ...shape.command,
+  ];
   const script = `TIMEFORMAT='%3U %3S %3R'; { time redis-benchmark ${args.map((a) => `'${a}'`).join(' ')} >/dev/null; } 2>&1`;
   const [cmd, argv] = pin ? ['taskset', ['-c', String(CLIENT_CPU), 'bash', '-c', script]] : ['bash', ['-c', script]];
   const out = await new Promise((resolve, reject) =>
-    execFile(cmd, argv, { encoding: 'utf8', timeout: 300_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
+    execFile(cmd, argv, { encoding: 'utf8', timeout: 300_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+    ),
   );
   const [user, sys, real] = out.trim().split('\n').pop().split(' ').map(Number);
   return { ops: n, cpuUsPerOp: ((user + sys) * 1e6) / n, userUsPerOp: (user * 1e6) / n, sysUsPerOp: (sys * 1e6) / n, wallUsPerOp: (real * 1e6) / n };

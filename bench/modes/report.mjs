@@ -32,7 +32,9 @@ export async function runReport(opts) {
   writeFileSync(`${dir}${date}.md`, markdown(report, CONFIGS));
   for (const [name, suite] of Object.entries(report.suites)) console.log(`\n${suiteTable(name, suite, CONFIGS[name])}`);
   console.log(`\n${headline(report)}\n`);
-  console.log(`wrote ${shown(dir)}${date}.{json,md,svg} in ${report.wallSeconds} s${opts.keep ? '' : ' (not kept: --keep writes to bench/results/)'}`);
+  console.log(
+    `wrote ${shown(dir)}${date}.{json,md,svg} in ${report.wallSeconds} s${opts.keep ? '' : ' (not kept: --keep writes to bench/results/)'}`,
+  );
   const invalid = Object.values(report.suites).some((s) => s.errors.some((e) => /mismatch/.test(e.error)));
   if (invalid) console.error('A reply mismatch voided part of this run (see the report).');
   return invalid ? 1 : 0;

@@ -4,9 +4,8 @@
 import { createServer } from 'node:net';
 
 const mode = process.argv[2];
-const block = mode === 'lines'
-  ? Buffer.from(Array.from({ length: 1024 }, (_, i) => `${String(i).padStart(98, 'x')}\r\n`).join(''))
-  : Buffer.alloc(1 << 20, 0x61);
+const block =
+  mode === 'lines' ? Buffer.from(Array.from({ length: 1024 }, (_, i) => `${String(i).padStart(98, 'x')}\r\n`).join('')) : Buffer.alloc(1 << 20, 0x61);
 
 const server = createServer((socket) => {
   socket.setNoDelay(true);

@@ -25,16 +25,25 @@ export function summarize(path, top = 25) {
     files.set(fileKey, (files.get(fileKey) ?? 0) + us);
     total += us;
   }
-  const idle = (fns.get('(idle) ') ?? 0);
+  const idle = fns.get('(idle) ') ?? 0;
   const busy = total - idle;
-  const lines = [`sampled ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms, busy ${(busy / 1000).toFixed(0)} ms (percentages are of busy time)`, ''];
+  const lines = [
+    `sampled ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms, busy ${(busy / 1000).toFixed(0)} ms (percentages are of busy time)`,
+    '',
+  ];
   lines.push('top functions by self time:');
   const pct = (us) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
-  for (const [key, us] of [...fns].filter(([k]) => !k.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [key, us] of [...fns]
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     lines.push(`${pct(us)} ${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);
   }
   lines.push('', 'self time by file:');
-  for (const [file, us] of [...files].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+  for (const [file, us] of [...files]
+    .filter(([k]) => k !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)) {
     lines.push(`${pct(us)} ${(us / 1000).toFixed(1).padStart(8)} ms  ${file}`);
   }
   return lines.join('\n');
@@ -50,4 +59,3 @@ function shortFile(url) {
   if (pk !== -1) return s.slice(pk + 1);
   return s;
 }
-

@@ -19,7 +19,9 @@ export function headline(report) {
   for (const t of evaluate(report)) {
     const value = t.value === null ? 'not measured' : `${t.value.toFixed(2)}× (${t.range[0].toFixed(2)}–${t.range[1].toFixed(2)})`;
     const verdict = t.value === null ? '–' : t.met ? 'met' : `**MISSED**${t.why ? ` (${t.why})` : ''}`;
-    lines.push(`| ${describeTarget(t)} | ${value} | ${t.against ?? '–'} | ${t.ceiling ? cell(t.ceiling) : '–'} | ${pct(t.serverBusy)} | ${verdict} |`);
+    lines.push(
+      `| ${describeTarget(t)} | ${value} | ${t.against ?? '–'} | ${t.ceiling ? cell(t.ceiling) : '–'} | ${pct(t.serverBusy)} | ${verdict} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -33,13 +35,29 @@ export function suiteTable(name, suite, config) {
     ...(p.equalized ? [{ label: `vs ${p.name} (equalized)`, variant: p.equalized }] : []),
   ]);
   const bench = suite.benchmark !== undefined;
-  const header = ['scenario', 'client', 'ops/s', 'CPU µs/op', 'peak RSS MB', 'server busy', ...peerCols.map((c) => c.label), ...(bench ? ['% of redis-benchmark'] : [])];
+  const header = [
+    'scenario',
+    'client',
+    'ops/s',
+    'CPU µs/op',
+    'peak RSS MB',
+    'server busy',
+    ...peerCols.map((c) => c.label),
+    ...(bench ? ['% of redis-benchmark'] : []),
+  ];
   out.push(`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`);
   for (const scenario of Object.keys(suite.scenarios)) {
     const rounds = roundsWithReference(suite, scenario);
     for (const ours of config.ours) {
       if (medianOf(rounds, ours, 'opsPerSec') === null) continue;
-      const cells = [scenario, `**${ours}**`, num(medianOf(rounds, ours, 'opsPerSec')), num(medianOf(rounds, ours, 'cpuUsPerOp')), num(medianOf(rounds, ours, 'maxRssMB')), pct(medianOf(rounds, ours, 'serverBusy'))];
+      const cells = [
+        scenario,
+        `**${ours}**`,
+        num(medianOf(rounds, ours, 'opsPerSec')),
+        num(medianOf(rounds, ours, 'cpuUsPerOp')),
+        num(medianOf(rounds, ours, 'maxRssMB')),
+        pct(medianOf(rounds, ours, 'serverBusy')),
+      ];
       for (const c of peerCols) cells.push(cell(ratio(rounds, ours, c.variant)));
       if (bench) {
         const r = ratio(rounds, ours, 'redis-benchmark');
@@ -50,12 +68,17 @@ export function suiteTable(name, suite, config) {
   }
   out.push('', 'Peers, medians over rounds (ops/s; client CPU µs/op; peak RSS MB; server busy):', '');
   const variants = Object.keys(suite.variants).filter((v) => !config.ours.includes(v));
-  out.push(`| scenario | ${variants.join(' | ')}${bench ? ' | redis-benchmark' : ''} |`, `| --- | ${variants.map(() => '---').join(' | ')}${bench ? ' | ---' : ''} |`);
+  out.push(
+    `| scenario | ${variants.join(' | ')}${bench ? ' | redis-benchmark' : ''} |`,
+    `| --- | ${variants.map(() => '---').join(' | ')}${bench ? ' | ---' : ''} |`,
+  );
   for (const scenario of Object.keys(suite.scenarios)) {
     const rounds = roundsWithReference(suite, scenario);
     const cells = variants.map((v) => {
       const ops = medianOf(rounds, v, 'opsPerSec');
-      return ops === null ? '–' : `${num(ops)}; ${num(medianOf(rounds, v, 'cpuUsPerOp'))}; ${num(medianOf(rounds, v, 'maxRssMB'))}; ${pct(medianOf(rounds, v, 'serverBusy'))}`;
+      return ops === null
+        ? '–'
+        : `${num(ops)}; ${num(medianOf(rounds, v, 'cpuUsPerOp'))}; ${num(medianOf(rounds, v, 'maxRssMB'))}; ${pct(medianOf(rounds, v, 'serverBusy'))}`;
     });
     if (bench) cells.push(num(medianOf(rounds, 'redis-benchmark', 'opsPerSec')));
     out.push(`| ${scenario} | ${cells.join(' | ')} |`);
@@ -89,8 +112,8 @@ export function markdown(report, configs) {
     `Method: each client variant runs in its own process (${m.pinned ? 'client pinned to CPU 0, servers and peers to CPU 1 with taskset' : 'not pinned: taskset unavailable'}); ` +
       `${m.rounds} rounds (${roundsNote(report)}) with the variants' order rotated each round (A B C, C A B, B C A, ...); per scenario ${m.warmupMs} ms of warm-up (discarded) then ${m.ms} ms measured; ` +
       'every reply checked (a mismatch voids the run); ratios are ours ÷ peer within a round, reported as the median with min–max over rounds. ' +
-      'CPU µs/op is the client process\'s user+system CPU (process.cpuUsage) per operation; peak RSS is the client process\'s maxRSS after the scenario (cumulative within the process). ' +
-      'Server busy is the server process\'s CPU time (/proc/<pid>/stat, all threads) over the measured period ÷ its length: 100% = its one core saturated. ' +
+      "CPU µs/op is the client process's user+system CPU (process.cpuUsage) per operation; peak RSS is the client process's maxRSS after the scenario (cumulative within the process). " +
+      "Server busy is the server process's CPU time (/proc/<pid>/stat, all threads) over the measured period ÷ its length: 100% = its one core saturated. " +
       '"raw socket" is not a client but the ceiling of one: a net.Socket that writes fixed request bytes and waits for the exact reply bytes (bench/lib/raw-exchange.mjs); for the small serial exchanges of the targets, a ratio to a peer above "raw socket ÷ peer" cannot come from client work (on replies of 16 KiB and more it has measured below the clients, see bench/README.md).',
     '',
     '## Targets',

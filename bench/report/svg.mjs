@@ -33,7 +33,9 @@ export function svgChart(report, configs) {
     `<text x="10" y="18" font-size="13" font-weight="bold">${esc(`Median ratio ours ÷ peer (min–max whiskers), ${report.date}, ${report.mode} mode`)}</text>`,
   ];
   for (let t = 0; t <= maxX; t += maxX > 4 ? 1 : 0.5) {
-    parts.push(`<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 24}" stroke="${t === 1 ? '#000' : '#ddd'}" stroke-width="${t === 1 ? 1.5 : 1}"/>`);
+    parts.push(
+      `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 24}" stroke="${t === 1 ? '#000' : '#ddd'}" stroke-width="${t === 1 ? 1.5 : 1}"/>`,
+    );
     parts.push(`<text x="${x(t)}" y="${height - 10}" text-anchor="middle">${t}×</text>`);
   }
   rows.forEach(({ label, r }, i) => {

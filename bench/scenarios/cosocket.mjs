@@ -78,8 +78,18 @@ async function cosocketOpen(port) {
 }
 
 const variants = {
-  raw: { options: { reader: 'net.Socket + hand-written buffering (same parse)' }, version: process.version, setup: (server) => ({ open: rawOpen, server }), teardown: () => undefined },
-  cosocket: { options: { timeouts: 'cosocket defaults (60 s)' }, version: await versionOf('cosocket'), setup: (server) => ({ open: cosocketOpen, server }), teardown: () => undefined },
+  raw: {
+    options: { reader: 'net.Socket + hand-written buffering (same parse)' },
+    version: process.version,
+    setup: (server) => ({ open: rawOpen, server }),
+    teardown: () => undefined,
+  },
+  cosocket: {
+    options: { timeouts: 'cosocket defaults (60 s)' },
+    version: await versionOf('cosocket'),
+    setup: (server) => ({ open: cosocketOpen, server }),
+    teardown: () => undefined,
+  },
 };
 
 const ONE = Buffer.from('x');
@@ -88,7 +98,13 @@ export const SCENARIOS = {
     mode: 'bytes',
     make: async (c) => {
       const s = await c.open(c.server.ports.bytes);
-      return { batch: 1, op: async () => { if ((await s.take(16384)).length !== 16384) throw new Error('short read'); }, after: () => s.close() };
+      return {
+        batch: 1,
+        op: async () => {
+          if ((await s.take(16384)).length !== 16384) throw new Error('short read');
+        },
+        after: () => s.close(),
+      };
     },
   },
   'receive() 100-byte lines': {

@@ -60,7 +60,10 @@ const variants = {
     teardown: (c) => c.close(),
   },
   'raw socket': {
-    options: { description: 'the ceiling of a Node client: net.Socket, fixed request bytes, waits for the exact reply bytes, no parsing; scenarios with one connection only' },
+    options: {
+      description:
+        'the ceiling of a Node client: net.Socket, fixed request bytes, waits for the exact reply bytes, no parsing; scenarios with one connection only',
+    },
     version: process.version,
     async setup(server) {
       const raw = await rawConnection(server);
@@ -70,15 +73,27 @@ const variants = {
       const exchange = memoizedExchange(raw);
       return {
         get: async (k) => {
-          await exchange(`get ${k}`, () => `get ${k}\r\n`, () => `${block(k)}END\r\n`);
+          await exchange(
+            `get ${k}`,
+            () => `get ${k}\r\n`,
+            () => `${block(k)}END\r\n`,
+          );
           return values[k];
         },
         set: async (k, v) => {
-          await exchange(`set ${k} ${v}`, () => `set ${k} 0 0 ${Buffer.byteLength(v)}\r\n${v}\r\n`, () => 'STORED\r\n');
+          await exchange(
+            `set ${k} ${v}`,
+            () => `set ${k} 0 0 ${Buffer.byteLength(v)}\r\n${v}\r\n`,
+            () => 'STORED\r\n',
+          );
           return true;
         },
         multi: async (ks) => {
-          await exchange(`get ${ks}`, () => `get ${ks.join(' ')}\r\n`, () => `${ks.map(block).join('')}END\r\n`);
+          await exchange(
+            `get ${ks}`,
+            () => `get ${ks.join(' ')}\r\n`,
+            () => `${ks.map(block).join('')}END\r\n`,
+          );
           return ks.map((k) => values[k]);
         },
         close: () => raw.close(),
@@ -122,7 +137,8 @@ function edenVariant(name, opts, description) {
       async setup({ host, port }) {
         this.version = await versionOf('memcached');
         const eden = new MemcachedEden(`${host}:${port}`, opts);
-        const call = (method, ...args) => new Promise((resolve, reject) => eden[method](...args, (err, value) => (err ? reject(err) : resolve(value))));
+        const call = (method, ...args) =>
+          new Promise((resolve, reject) => eden[method](...args, (err, value) => (err ? reject(err) : resolve(value))));
         return {
           get: (k) => call('get', k),
           set: (k, v) => call('set', k, v, 0),
@@ -157,15 +173,18 @@ export const SCENARIOS = {
   'set 16 KiB': { make: (c) => ({ batch: 1, op: async () => check(String(await c.set('bench-set-16k', V16K)), 'true', 'set 16 KiB') }) },
   'get 512 KiB': { make: serialGet('bench-512k', V512K) },
   [`${CALLERS} callers get`]: {
-    make: (c) => c.concurrentGet === undefined ? null : ({
-      batch: CALLERS * PER_CALLER,
-      op: () =>
-        Promise.all(
-          Array.from({ length: CALLERS }, async () => {
-            for (let i = 0; i < PER_CALLER; i++) check(await c.concurrentGet('bench-small'), SMALL, 'concurrent get');
-          }),
-        ),
-    }),
+    make: (c) =>
+      c.concurrentGet === undefined
+        ? null
+        : {
+            batch: CALLERS * PER_CALLER,
+            op: () =>
+              Promise.all(
+                Array.from({ length: CALLERS }, async () => {
+                  for (let i = 0; i < PER_CALLER; i++) check(await c.concurrentGet('bench-small'), SMALL, 'concurrent get');
+                }),
+              ),
+          },
   },
 };
 

@@ -27,7 +27,10 @@ const variants = {
           for await (const _ of coll(db, name).find({})) n++;
           return n;
         },
-        drop: (name) => coll(db, name).drop().catch(() => false),
+        drop: (name) =>
+          coll(db, name)
+            .drop()
+            .catch(() => false),
       });
       return {
         ...api(m.db('bench')),
@@ -67,7 +70,11 @@ function official(name, extra, description) {
             for await (const _ of db.collection(n).find({})) k++;
             return k;
           },
-          drop: (n) => db.collection(n).drop().catch(() => false),
+          drop: (n) =>
+            db
+              .collection(n)
+              .drop()
+              .catch(() => false),
           concurrentFindOne: (n, id) => db.collection(n).findOne({ _id: id }),
           close: () => client.close(),
         };
@@ -112,7 +119,10 @@ export const SCENARIOS = {
       return {
         batch: DOCS,
         op: async () => {
-          const r = await c.insertMany(coll, Array.from({ length: DOCS }, (_, i) => small(i)));
+          const r = await c.insertMany(
+            coll,
+            Array.from({ length: DOCS }, (_, i) => small(i)),
+          );
           check(String(r.insertedCount), String(DOCS), 'insertMany');
         },
         after: () => c.drop(coll),
@@ -144,7 +154,10 @@ export async function seed({ host, port }) {
   m.setTimeout(120_000);
   await m.connect(host, port);
   const db = m.db('bench');
-  await db.collection('fixture').drop().catch(() => false);
+  await db
+    .collection('fixture')
+    .drop()
+    .catch(() => false);
   await db.collection('fixture').insertMany(Array.from({ length: DOCS }, (_, i) => ({ _id: `id-${i}`, ...small(i) })));
   await m.close();
 }

@@ -21,7 +21,11 @@ const PER_CALLER = 10;
 /** Uniform adapter per client: get/set/incr/mget/hgetall/pipeline, and the concurrent path. */
 const variants = {
   'resty-redis': {
-    options: { RESP: 2, timeouts: 'cosocket defaults (60 s connect/send/read)', connections: '1 (pooled: one per concurrent caller, pool size = callers)' },
+    options: {
+      RESP: 2,
+      timeouts: 'cosocket defaults (60 s connect/send/read)',
+      connections: '1 (pooled: one per concurrent caller, pool size = callers)',
+    },
     version: await versionOf('resty-redis'),
     async setup({ host, port }) {
       const red = new Redis();
@@ -70,7 +74,10 @@ const variants = {
     teardown: (c) => c.close(),
   },
   'raw socket': {
-    options: { description: 'the ceiling of a Node client: net.Socket, fixed request bytes, waits for the exact reply bytes, no parsing; serial and pipeline scenarios only' },
+    options: {
+      description:
+        'the ceiling of a Node client: net.Socket, fixed request bytes, waits for the exact reply bytes, no parsing; serial and pipeline scenarios only',
+    },
     version: process.version,
     async setup(server) {
       const raw = await rawConnection(server);
@@ -80,20 +87,36 @@ const variants = {
       const hashFlat = Object.entries(HFIELDS).flat();
       return {
         get: async (k) => {
-          await exchange(`GET ${k}`, () => respCommand(['GET', k]), () => respBulk(values[k]));
+          await exchange(
+            `GET ${k}`,
+            () => respCommand(['GET', k]),
+            () => respBulk(values[k]),
+          );
           return values[k];
         },
         set: async (k, v) => {
-          await exchange(`SET ${k} ${v}`, () => respCommand(['SET', k, v]), () => Buffer.from('+OK\r\n'));
+          await exchange(
+            `SET ${k} ${v}`,
+            () => respCommand(['SET', k, v]),
+            () => Buffer.from('+OK\r\n'),
+          );
           return 'OK';
         },
         mget: async (ks) => {
-          await exchange(`MGET ${ks}`, () => respCommand(['MGET', ...ks]), () => respBulk(ks.map((k) => values[k])));
+          await exchange(
+            `MGET ${ks}`,
+            () => respCommand(['MGET', ...ks]),
+            () => respBulk(ks.map((k) => values[k])),
+          );
           return ks.map((k) => values[k]);
         },
         // A small hash (listpack) replies in insertion order, which seed() fixes.
         hgetall: async (k) => {
-          await exchange(`HGETALL ${k}`, () => respCommand(['HGETALL', k]), () => respBulk(hashFlat));
+          await exchange(
+            `HGETALL ${k}`,
+            () => respCommand(['HGETALL', k]),
+            () => respBulk(hashFlat),
+          );
           return HFIELDS;
         },
         pipeline: async (n, k) => {
@@ -111,7 +134,11 @@ const variants = {
   },
   ...ioredisVariant('ioredis', { lazyConnect: true }, 'library defaults: RESP3, no command timeout, autopipelining off, 1 connection'),
   ...ioredisVariant('ioredis eq', { lazyConnect: true, protocol: 2 }, 'equalized: RESP2, no command timeout, autopipelining off, 1 connection'),
-  ...ioredisVariant('ioredis auto', { lazyConnect: true, protocol: 2, enableAutoPipelining: true }, 'equalized: RESP2, no command timeout, autopipelining ON, 1 connection'),
+  ...ioredisVariant(
+    'ioredis auto',
+    { lazyConnect: true, protocol: 2, enableAutoPipelining: true },
+    'equalized: RESP2, no command timeout, autopipelining ON, 1 connection',
+  ),
   ...nodeRedisVariant('node-redis', {}, 'library defaults (RESP as the library defaults, no command timeout), 1 connection'),
   ...nodeRedisVariant('node-redis eq', { RESP: 2 }, 'equalized: RESP2, no command timeout, 1 connection'),
 };
@@ -189,15 +216,18 @@ function checkAll(replies, n, expected, what) {
 
 const serialGet = (key, value) => (c) => ({ batch: 1, op: async () => check(await c.get(key), value, 'GET') });
 const pipeline = (n) => (c) => ({ batch: n, op: async () => checkAll(await c.pipeline(n, KEY), n, VALUE, `pipeline ${n}`) });
-const concurrent = (callers) => (c) => c.concurrentGet === undefined ? null : ({
-  batch: callers * PER_CALLER,
-  op: () =>
-    Promise.all(
-      Array.from({ length: callers }, async () => {
-        for (let i = 0; i < PER_CALLER; i++) check(await c.concurrentGet(KEY, callers), VALUE, `${callers} callers GET`);
-      }),
-    ),
-});
+const concurrent = (callers) => (c) =>
+  c.concurrentGet === undefined
+    ? null
+    : {
+        batch: callers * PER_CALLER,
+        op: () =>
+          Promise.all(
+            Array.from({ length: callers }, async () => {
+              for (let i = 0; i < PER_CALLER; i++) check(await c.concurrentGet(KEY, callers), VALUE, `${callers} callers GET`);
+            }),
+          ),
+      };
 
 /** name -> { make, benchmark: redis-benchmark shape ({ clients, pipeline, command, n }) }. */
 export const SCENARIOS = {

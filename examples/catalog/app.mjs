@@ -46,8 +46,13 @@ export function createApp(options) {
     if (!limit.allowed) {
       return { status: 429, headers: { ...headers, 'retry-after': String(limit.retryAfter) }, body: { error: 'too many requests' } };
     }
-    const { value: product, cache } = await cacheAside(conns.memcached, keys.product(sku), config.cacheTtlSeconds,
-      async () => findProduct(await conns.mongo(), config.database, sku), warn);
+    const { value: product, cache } = await cacheAside(
+      conns.memcached,
+      keys.product(sku),
+      config.cacheTtlSeconds,
+      async () => findProduct(await conns.mongo(), config.database, sku),
+      warn,
+    );
     headers['x-cache'] = cache;
     if (product === null) return { status: 404, headers, body: { error: `no product ${sku}` } };
     const views = await countView(red, keys.views, sku);
@@ -70,7 +75,10 @@ export function createApp(options) {
         // Redis or Mongo down, timed out, or refusing: say so, never hang the request.
         const unavailable = err instanceof CosocketError || err instanceof MongoError;
         warn(`${req.method} ${req.url}: ${err.stack ?? err}`);
-        return { status: unavailable ? 503 : 500, body: { error: unavailable ? `backend unavailable: ${err.code ?? err.message}` : 'internal error' } };
+        return {
+          status: unavailable ? 503 : 500,
+          body: { error: unavailable ? `backend unavailable: ${err.code ?? err.message}` : 'internal error' },
+        };
       })
       .then(({ status, headers = {}, body }) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });

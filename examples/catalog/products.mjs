@@ -20,7 +20,9 @@ export async function findProduct(conn, database, sku) {
 }
 
 export async function listProducts(conn, database) {
-  return productCollection(conn, database).find({}, { ...PUBLIC, sort: { sku: 1 }, limit: 100 }).toArray();
+  return productCollection(conn, database)
+    .find({}, { ...PUBLIC, sort: { sku: 1 }, limit: 100 })
+    .toArray();
 }
 
 /** Replaces the catalogue with `products` (the sample set by default) and indexes `sku`. */

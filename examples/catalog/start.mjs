@@ -15,7 +15,8 @@ const started = [];
 function address(text) {
   const url = new URL(text.includes('://') ? text : `tcp://${text}`);
   const addr = { host: url.hostname, port: Number(url.port) };
-  if (url.password) Object.assign(addr, { password: decodeURIComponent(url.password), username: url.username ? decodeURIComponent(url.username) : undefined });
+  if (url.password)
+    Object.assign(addr, { password: decodeURIComponent(url.password), username: url.username ? decodeURIComponent(url.username) : undefined });
   return addr;
 }
 

@@ -109,7 +109,10 @@ describe.skipIf(missing !== undefined)(missing ? `catalog example [${missing.rea
     await withContext(async () => {
       const conn = new Mongo();
       await conn.connect(servers.mongo.host, servers.mongo.port);
-      await conn.db(config.database!).collection('products').updateOne({ sku: 'pot-02' }, { $set: { price: 99 } });
+      await conn
+        .db(config.database!)
+        .collection('products')
+        .updateOne({ sku: 'pot-02' }, { $set: { price: 99 } });
       await conn.close();
     });
     const second = await get(`${base}/products/pot-02`, 'cache');

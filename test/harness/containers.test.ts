@@ -12,12 +12,16 @@ it('reports "no runtime" quickly when there is none', async () => {
   expect(Date.now() - started).toBeLessThan(6000);
 });
 
-it.skipIf(!runtime)(`starts redis:7 with testcontainers (${runtime ?? 'no container runtime'})`, async () => {
-  const c = await startContainer('redis');
-  try {
-    const info = await probeRedis({ host: c.host, port: c.port });
-    expect(info.version).toMatch(/^7\./);
-  } finally {
-    await c.stop();
-  }
-}, 180_000);
+it.skipIf(!runtime)(
+  `starts redis:7 with testcontainers (${runtime ?? 'no container runtime'})`,
+  async () => {
+    const c = await startContainer('redis');
+    try {
+      const info = await probeRedis({ host: c.host, port: c.port });
+      expect(info.version).toMatch(/^7\./);
+    } finally {
+      await c.stop();
+    }
+  },
+  180_000,
+);

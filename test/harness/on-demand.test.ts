@@ -77,9 +77,7 @@ describe.skipIf(onDemandSkip('redis-server'))('on-demand redis', () => {
     await expect(probeRedis({ host: srv.host, port: srv.port, password: 'default-secret' })).resolves.toBeTruthy();
     await expect(probeRedis({ host: srv.host, port: srv.port, username: 'alice', password: 'alice-secret' })).resolves.toBeTruthy();
     // 'reader' may GET but not INFO.
-    await expect(probeRedis({ host: srv.host, port: srv.port, username: 'reader', password: 'reader-secret' })).rejects.toThrow(
-      /NOPERM/,
-    );
+    await expect(probeRedis({ host: srv.host, port: srv.port, username: 'reader', password: 'reader-secret' })).rejects.toThrow(/NOPERM/);
   });
 });
 

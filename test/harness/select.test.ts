@@ -43,7 +43,10 @@ describe('selectServer', () => {
 describe('parseServerUrl', () => {
   it('reads host, port and credentials', () => {
     expect(parseServerUrl('redis://alice:s%40cret@10.0.0.5:6380/2', 6379)).toEqual({
-      host: '10.0.0.5', port: 6380, username: 'alice', password: 's@cret',
+      host: '10.0.0.5',
+      port: 6380,
+      username: 'alice',
+      password: 's@cret',
     });
     expect(parseServerUrl('127.0.0.1:11211', 11211)).toMatchObject({ host: '127.0.0.1', port: 11211 });
     expect(parseServerUrl('mongodb://h1:27018,h2:27019/db?replicaSet=x', 27017)).toMatchObject({ host: 'h1', port: 27018 });

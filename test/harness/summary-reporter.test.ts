@@ -8,7 +8,10 @@ type State = 'passed' | 'failed' | 'skipped' | 'pending';
 
 // Just the parts of vitest's TestModule that summarize() reads.
 function fakeModule(states: State[], opts: { moduleErrors?: number; suiteErrors?: number } = {}): TestModule {
-  const errors = (n = 0) => () => Array.from({ length: n }, () => ({ message: 'boom' }));
+  const errors =
+    (n = 0) =>
+    () =>
+      Array.from({ length: n }, () => ({ message: 'boom' }));
   const suite = { errors: errors(opts.suiteErrors) };
   return {
     errors: errors(opts.moduleErrors),

@@ -15,7 +15,12 @@ interface Multiplexed {
  * CosocketError, nothing stays pending and the connection is gone; while the server is down
  * `probe()` fails with `connection refused` at once. Then starts the server again.
  */
-export async function killMidFlight(m: Multiplexed, srv: OnDemandServer, issue: () => Promise<unknown>[], probe: () => Promise<unknown>): Promise<void> {
+export async function killMidFlight(
+  m: Multiplexed,
+  srv: OnDemandServer,
+  issue: () => Promise<unknown>[],
+  probe: () => Promise<unknown>,
+): Promise<void> {
   srv.pause();
   await sleep(50);
   const settled = Promise.allSettled(issue());

@@ -134,8 +134,7 @@ function wrap(socket: Socket): ScriptedConnection {
       buffered = Buffer.alloc(0);
       return out;
     },
-    write: (data) =>
-      new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve()))),
+    write: (data) => new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve()))),
     end: () => socket.end(),
     reset: () => socket.resetAndDestroy(),
   };

@@ -21,7 +21,15 @@ const packDirs = () => new Set(readdirSync(tmpdir()).filter((d) => d.startsWith(
 describe.skipIf(missing !== undefined)(missing ? `pack test [${missing.reason}]` : 'pack test', () => {
   it('installs the packed tarballs outside the workspace and runs a TypeScript program on them', { timeout: 240_000 }, async () => {
     const before = packDirs();
-    const args = [script, '--redis', servers.redis.url, '--memcached', `${servers.memcached.host}:${servers.memcached.port}`, '--mongo', servers.mongo.url];
+    const args = [
+      script,
+      '--redis',
+      servers.redis.url,
+      '--memcached',
+      `${servers.memcached.host}:${servers.memcached.port}`,
+      '--mongo',
+      servers.mongo.url,
+    ];
     let stdout: string;
     try {
       ({ stdout } = await run(process.execPath, args, { timeout: 220_000, maxBuffer: 16 * 1024 * 1024 }));

@@ -15,8 +15,7 @@ import { count } from './support/stats.js';
 const SOCKET_RUNS = scale(1_000, 100_000);
 
 const alphabet = [0x61, 0x62, 0x0d, 0x0a];
-const bytesOf = (min: number, max: number) =>
-  fc.array(fc.constantFrom(...alphabet), { minLength: min, maxLength: max }).map((a) => Buffer.from(a));
+const bytesOf = (min: number, max: number) => fc.array(fc.constantFrom(...alphabet), { minLength: min, maxLength: max }).map((a) => Buffer.from(a));
 
 beforeAll(() => {
   captureLogs(configure);
@@ -141,7 +140,15 @@ function expectedFrame(spec: FrameSpec, data: Buffer): { frame: Buffer } | { bad
   const off = spec.lengthOffset ?? 0;
   const le = spec.byteOrder !== 'be';
   const n =
-    spec.lengthBytes === 1 ? data[off]! : spec.lengthBytes === 2 ? (le ? data.readUInt16LE(off) : data.readUInt16BE(off)) : le ? data.readInt32LE(off) : data.readInt32BE(off);
+    spec.lengthBytes === 1
+      ? data[off]!
+      : spec.lengthBytes === 2
+        ? le
+          ? data.readUInt16LE(off)
+          : data.readUInt16BE(off)
+        : le
+          ? data.readInt32LE(off)
+          : data.readInt32BE(off);
   const total = spec.lengthIncludesHeader === false ? headerSize + n : n;
   if (n < 0 || total < headerSize || total > maxSize) return { bad: true };
   if (data.length < total) return { short: true };

@@ -79,7 +79,13 @@ describe('fault proxy', () => {
     proxy.refuse(true);
     const c = tcp();
     c.setTimeout(1000);
-    const refused = await c.connect(proxy.host, proxy.port).then(() => c.receive(), (e: unknown) => Promise.reject(e)).catch((e: unknown) => e);
+    const refused = await c
+      .connect(proxy.host, proxy.port)
+      .then(
+        () => c.receive(),
+        (e: unknown) => Promise.reject(e),
+      )
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CosocketError);
     expect(['connection reset by peer', 'closed']).toContain((refused as CosocketError).code);
     proxy.heal();

@@ -22,22 +22,26 @@ for (const c of LEDGERS) {
       await rig?.close();
     });
 
-    it(`every acknowledged ${c.op} survives ${c.cycles} fault cycles, none is applied twice`, async () => {
-      const run = await runLedger({
-        writers: c.writers,
-        ...(c.pauseMs === undefined ? {} : { pauseMs: c.pauseMs }),
-        write: (id) => rig.write(id),
-        chaos: async () => {
-          for (let i = 0; i < c.cycles; i++) {
-            await sleep(between(...c.gapMs));
-            await rig.fault();
-          }
-          await sleep(c.settleMs);
-        },
-      });
-      const verdict = judge(run, await rig.applied());
-      expect(run.acked.length).toBeGreaterThan(c.minAcked);
-      expect(verdict).toEqual({ lost: [], duplicated: [], foreign: [] });
-    }, c.timeoutMs);
+    it(
+      `every acknowledged ${c.op} survives ${c.cycles} fault cycles, none is applied twice`,
+      async () => {
+        const run = await runLedger({
+          writers: c.writers,
+          ...(c.pauseMs === undefined ? {} : { pauseMs: c.pauseMs }),
+          write: (id) => rig.write(id),
+          chaos: async () => {
+            for (let i = 0; i < c.cycles; i++) {
+              await sleep(between(...c.gapMs));
+              await rig.fault();
+            }
+            await sleep(c.settleMs);
+          },
+        });
+        const verdict = judge(run, await rig.applied());
+        expect(run.acked.length).toBeGreaterThan(c.minAcked);
+        expect(verdict).toEqual({ lost: [], duplicated: [], foreign: [] });
+      },
+      c.timeoutMs,
+    );
   });
 }

@@ -30,7 +30,10 @@ function heapAfterGc(): number {
 }
 
 /** Runs `tasks` concurrently while `sample` polls the server's connection count. */
-async function underLoad<T>(tasks: (() => Promise<T>)[], sample: () => Promise<number>): Promise<{ results: PromiseSettledResult<T>[]; peakConnections: number }> {
+async function underLoad<T>(
+  tasks: (() => Promise<T>)[],
+  sample: () => Promise<number>,
+): Promise<{ results: PromiseSettledResult<T>[]; peakConnections: number }> {
   let peakConnections = 0;
   let done = false;
   const sampler = (async () => {
@@ -110,7 +113,11 @@ const CASES: LoadCase[] = [
         },
         connections: async () => Number(/connected_clients:(\d+)/.exec(String(await monitor.info('clients')))![1]) - 1,
         check: async (backlog, n) => expect(await monitor.get(`load-${backlog}`)).toBe(String(n)),
-        close: () => monitor.close().then(() => undefined, () => undefined),
+        close: () =>
+          monitor.close().then(
+            () => undefined,
+            () => undefined,
+          ),
       };
     },
   },
@@ -137,7 +144,11 @@ const CASES: LoadCase[] = [
         },
         connections: async () => Number((await monitor.stats()).curr_connections) - baseline,
         check: async (backlog, n) => expect((await monitor.get(`load-${backlog}`))?.value).toBe(String(n)),
-        close: () => monitor.close().then(() => undefined, () => undefined),
+        close: () =>
+          monitor.close().then(
+            () => undefined,
+            () => undefined,
+          ),
       };
     },
   },
@@ -185,25 +196,39 @@ for (const c of CASES) {
     });
     const task = (backlog: number) => () => rig.work(backlog, `${c.pool}-${backlog}`);
 
-    it(`all succeed, never more than ${POOL} server connections, memory back to baseline`, async () => {
-      await task(TASKS)(); // warm up: the pool and code paths exist before the baseline
-      const before = heapAfterGc();
-      const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(TASKS)), () => rig.connections());
-      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-      await rig.check?.(TASKS, TASKS + 1);
-      const peakOpen = Math.max(peakConnections, rig.exactPeak?.() ?? 0);
-      peak('peakServerConnections', peakOpen);
-      expect(peakOpen).toBeGreaterThan(1);
-      expect(peakOpen).toBeLessThanOrEqual(POOL);
-      expect(statsOf(`${c.pool}-${TASKS}`)).toMatchObject({ inUse: 0, waiting: 0 });
-      expect(heapAfterGc() - before).toBeLessThan(8 * 1024 * 1024);
-    }, c.testMs);
+    it(
+      `all succeed, never more than ${POOL} server connections, memory back to baseline`,
+      async () => {
+        await task(TASKS)(); // warm up: the pool and code paths exist before the baseline
+        const before = heapAfterGc();
+        const { results, peakConnections } = await underLoad(
+          Array.from({ length: TASKS }, () => task(TASKS)),
+          () => rig.connections(),
+        );
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+        await rig.check?.(TASKS, TASKS + 1);
+        const peakOpen = Math.max(peakConnections, rig.exactPeak?.() ?? 0);
+        peak('peakServerConnections', peakOpen);
+        expect(peakOpen).toBeGreaterThan(1);
+        expect(peakOpen).toBeLessThanOrEqual(POOL);
+        expect(statsOf(`${c.pool}-${TASKS}`)).toMatchObject({ inUse: 0, waiting: 0 });
+        expect(heapAfterGc() - before).toBeLessThan(8 * 1024 * 1024);
+      },
+      c.testMs,
+    );
 
-    it('over the backlog: the surplus fails at once with "too many waiting connect operations"', async () => {
-      await drain(() => rig.connections());
-      const { results, peakConnections } = await underLoad(Array.from({ length: TASKS }, () => task(100)), () => rig.connections());
-      expectBacklogOutcome(results, 100);
-      expect(Math.max(peakConnections, rig.exactPeak?.() ?? 0)).toBeLessThanOrEqual(POOL);
-    }, c.testMs);
+    it(
+      'over the backlog: the surplus fails at once with "too many waiting connect operations"',
+      async () => {
+        await drain(() => rig.connections());
+        const { results, peakConnections } = await underLoad(
+          Array.from({ length: TASKS }, () => task(100)),
+          () => rig.connections(),
+        );
+        expectBacklogOutcome(results, 100);
+        expect(Math.max(peakConnections, rig.exactPeak?.() ?? 0)).toBeLessThanOrEqual(POOL);
+      },
+      c.testMs,
+    );
   });
 }

@@ -47,9 +47,7 @@ async function readOnce(kind: Reading, chunks: Buffer[]): Promise<{ value?: unkn
     return { value: await readWith(kind, sock) };
   } catch (error) {
     const clear =
-      error instanceof MemcachedProtocolError ||
-      error instanceof MemcachedServerError ||
-      (error instanceof CosocketError && error.code === 'closed');
+      error instanceof MemcachedProtocolError || error instanceof MemcachedServerError || (error instanceof CosocketError && error.code === 'closed');
     expect(clear, `${(error as Error)?.name}: ${(error as Error)?.message}`).toBe(true);
     return { error };
   } finally {
@@ -78,7 +76,10 @@ const validReply: fc.Arbitrary<{ kind: Reading; bytes: Buffer; expected: unknown
   fc.tuple(fc.option(value), fc.option(value)).map(([a, b]) => {
     const parts: Buffer[] = [];
     const expected: Record<string, unknown> = {};
-    for (const [k, v] of [['k1', a], ['k2', b]] as const) {
+    for (const [k, v] of [
+      ['k1', a],
+      ['k2', b],
+    ] as const) {
       if (v === null) continue;
       parts.push(Buffer.from(`VALUE ${k} 0 ${v.length}\r\n`), v, Buffer.from('\r\n'));
       expected[k] = { value: v, flags: 0 };

@@ -10,11 +10,7 @@ import { cutAt } from '@cosocket/test-kit';
 import { PROPERTY_RUNS } from './support/runs.js';
 import { count } from './support/stats.js';
 
-type Resp =
-  | { t: '+' | '-'; s: string }
-  | { t: ':'; n: number }
-  | { t: '$'; b: Buffer | null }
-  | { t: '*'; a: Resp[] | null };
+type Resp = { t: '+' | '-'; s: string } | { t: ':'; n: number } | { t: '$'; b: Buffer | null } | { t: '*'; a: Resp[] | null };
 
 const line = fc.string({ unit: fc.constantFrom(...'abcXYZ 019-_:$*+'.split('')), maxLength: 12 });
 const { resp } = fc.letrec<{ resp: Resp }>((tie) => ({

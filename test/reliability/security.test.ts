@@ -12,7 +12,15 @@ import { Mongo } from 'resty-mongo';
 import { Redis, RedisProtocolError } from 'resty-redis';
 import { freePort } from '../servers/ports.js';
 import { generateTlsFiles } from '../servers/tls.js';
-import { onDemandSkip, startFerretDB, startMemcached, startRedis, type FerretDBServer, type OnDemandServer, type RedisServer } from '../servers/index.js';
+import {
+  onDemandSkip,
+  startFerretDB,
+  startMemcached,
+  startRedis,
+  type FerretDBServer,
+  type OnDemandServer,
+  type RedisServer,
+} from '../servers/index.js';
 import { count } from './support/stats.js';
 
 const SECRETS = ['Default-SECRET-pw', 'Alice-SECRET-pw', 'Bob-SECRET-pw', 'Wrong-SECRET-pw', 'Mongo-A-SECRET', 'Mongo-B-SECRET'];

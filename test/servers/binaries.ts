@@ -13,8 +13,7 @@ export const installHints: Record<Binary, string> = {
   openssl: 'apt-get install -y openssl',
   // nginx with lua-nginx-module, for the fidelity suite (test/fidelity).
   nginx: 'apt-get install -y nginx-light libnginx-mod-http-lua lua-resty-core',
-  ferretdb:
-    'run scripts/setup.sh (it builds FerretDB v1.24.2 with Go into $(go env GOPATH)/bin)',
+  ferretdb: 'run scripts/setup.sh (it builds FerretDB v1.24.2 with Go into $(go env GOPATH)/bin)',
   mongod: 'install MongoDB Community Server (mongod) from https://www.mongodb.com/try/download',
 };
 

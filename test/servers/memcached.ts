@@ -15,11 +15,7 @@ export interface MemcachedOptions {
 }
 
 /** `stats` over the text protocol (over TLS when `tls` is given); resolves the version and pid. */
-export async function probeMemcached(
-  host: string,
-  port: number,
-  tls?: ConnectionOptions,
-): Promise<{ version: string; pid: number }> {
+export async function probeMemcached(host: string, port: number, tls?: ConnectionOptions): Promise<{ version: string; pid: number }> {
   const reply = (
     await probe({ host, port, tls, request: 'stats\r\n', complete: (b) => /(^|\n)(END|ERROR.*)\r\n$/.test(b.toString('latin1')) })
   ).toString('latin1');
@@ -39,10 +35,14 @@ export function localMemcached(command: string, opts: MemcachedOptions = {}): Lo
       if (opts.tls) server.tlsFiles = tlsFiles = await generateTlsFiles(dir);
     },
     args: (port) => [
-      '-l', '127.0.0.1',
-      '-p', String(port),
-      '-U', '0', // no UDP: nothing here uses it, and it would need a second free port
-      '-m', String(opts.memoryMb ?? 64),
+      '-l',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-U',
+      '0', // no UDP: nothing here uses it, and it would need a second free port
+      '-m',
+      String(opts.memoryMb ?? 64),
       // memcached refuses to run as root unless told which user to be.
       ...(process.getuid?.() === 0 ? ['-u', 'root'] : []),
       // -Z makes every TCP listener TLS-only, so a test cannot reach it in clear by mistake.

@@ -104,11 +104,15 @@ export function localMongod(command: string): LocalServer {
       mkdirSync(join(dir, 'db'));
     },
     args: (port, dir) => [
-      '--port', String(port),
-      '--bind_ip', '127.0.0.1',
-      '--dbpath', join(dir, 'db'),
+      '--port',
+      String(port),
+      '--bind_ip',
+      '127.0.0.1',
+      '--dbpath',
+      join(dir, 'db'),
       '--nounixsocket',
-      '--setParameter', 'diagnosticDataCollectionEnabled=false',
+      '--setParameter',
+      'diagnosticDataCollectionEnabled=false',
     ],
     startTimeoutMs: 60_000,
     ready: async ({ host, port, log }) => {

@@ -47,9 +47,7 @@ export async function probeRedis(opts: {
   password?: string | undefined;
   tls?: ConnectionOptions | undefined;
 }): Promise<RedisInfo> {
-  const auth = opts.password
-    ? `AUTH ${opts.username ? `${opts.username} ` : ''}${opts.password}\r\n`
-    : '';
+  const auth = opts.password ? `AUTH ${opts.username ? `${opts.username} ` : ''}${opts.password}\r\n` : '';
   const reply = (
     await probe({ host: opts.host, port: opts.port, tls: opts.tls, request: `${auth}INFO server\r\n`, complete: bulkComplete })
   ).toString('latin1');

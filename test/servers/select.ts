@@ -76,7 +76,12 @@ async function fromEnv(name: ServerName, raw: string): Promise<SelectedServer> {
   const description = `${varName} ${host}:${port}`;
   return {
     slot: slotOf(name, 'env', description, {
-      host, port, url: /:\/\//.test(raw) ? raw : url(name, host, port), username, password, ...found,
+      host,
+      port,
+      url: /:\/\//.test(raw) ? raw : url(name, host, port),
+      username,
+      password,
+      ...found,
     }),
     logLine: `${name}: ${description}`,
     stop: async () => {},
@@ -120,7 +125,12 @@ async function fromBinary(name: ServerName, binary: Binary, path: string): Promi
     const [version] = await Promise.all([binaryVersion(binary, path), server.start()]);
     const { host, port } = server;
     const description = `local ${binary}${version ? ` ${version}` : ''}`;
-    const products: Partial<Record<Binary, ServerProduct>> = { 'redis-server': 'redis', memcached: 'memcached', ferretdb: 'ferretdb', mongod: 'mongod' };
+    const products: Partial<Record<Binary, ServerProduct>> = {
+      'redis-server': 'redis',
+      memcached: 'memcached',
+      ferretdb: 'ferretdb',
+      mongod: 'mongod',
+    };
     const product = products[binary] ?? 'unknown';
     const unixSocket = binary === 'redis-server' ? `${server.dir}/redis.sock` : undefined;
     return {

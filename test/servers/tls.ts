@@ -61,8 +61,21 @@ export async function generateTlsFiles(dir: string): Promise<TlsFiles> {
   await execFileP(openssl, ['req', '-x509', ...ec, '-days', '2', '-config', p('ca.cnf'), '-keyout', p('ca.key'), '-out', p('ca.crt')]);
   await execFileP(openssl, ['req', '-new', ...ec, '-config', p('server.cnf'), '-keyout', p('server.key'), '-out', p('server.csr')]);
   await execFileP(openssl, [
-    'x509', '-req', '-in', p('server.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial',
-    '-days', '2', '-extfile', p('server.ext'), '-out', p('server.crt'),
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    p('server.ext'),
+    '-out',
+    p('server.crt'),
   ]);
   return {
     caFile: p('ca.crt'),

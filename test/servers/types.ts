@@ -31,9 +31,7 @@ export interface ServerInfo {
 }
 
 /** Either a usable server or the one-line reason its tests are skipped. */
-export type ServerSlot =
-  | ({ available: true } & ServerInfo)
-  | { available: false; name: ServerName; reason: string };
+export type ServerSlot = ({ available: true } & ServerInfo) | { available: false; name: ServerName; reason: string };
 
 declare module 'vitest' {
   // Typed inject('redis') etc. in test files; filled by test/global-setup.ts.

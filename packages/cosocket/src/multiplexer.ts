@@ -174,9 +174,11 @@ export class Multiplexer<C, R = SendData> {
     if (this.closing) return Promise.reject(closedError('closed'));
     if (this.state === 'idle') return Promise.reject(closedError('idle'));
     if (this.pending.length >= this.maxPending) {
-      return Promise.reject(new CosocketError('too many pending commands', {
-        message: `too many pending commands: ${this.maxPending} are queued or awaiting a reply (maxPending)`,
-      }));
+      return Promise.reject(
+        new CosocketError('too many pending commands', {
+          message: `too many pending commands: ${this.maxPending} are queued or awaiting a reply (maxPending)`,
+        }),
+      );
     }
     const p = new Promise<T>((resolve, reject) => this.pending.push({ read, resolve: resolve, reject }));
     this.outbox.add(request);

@@ -61,9 +61,7 @@ export interface PoolStats {
 }
 
 /** What `acquire` hands back: a pooled connection, or the right to open a new one. */
-export type Grant =
-  | { kind: 'idle'; transport: Transport; reused: number }
-  | { kind: 'new'; counted: boolean };
+export type Grant = { kind: 'idle'; transport: Transport; reused: number } | { kind: 'new'; counted: boolean };
 
 interface IdleEntry {
   transport: Transport;

@@ -15,7 +15,8 @@ export function checkTlsOptions(o: TlsConnectOptions): void {
   for (const key of ['ssl', 'sslVerify'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`bad option ${key}: boolean expected, got ${typeof o[key]}`);
   }
-  if (o.serverName !== undefined && typeof o.serverName !== 'string') throw new TypeError(`bad option serverName: string expected, got ${typeof o.serverName}`);
+  if (o.serverName !== undefined && typeof o.serverName !== 'string')
+    throw new TypeError(`bad option serverName: string expected, got ${typeof o.serverName}`);
   if (o.ssl === true) return;
   for (const key of ['sslVerify', 'serverName', 'ca'] as const) {
     if (o[key] !== undefined) throw new TypeError(`bad option ${key}: only meaningful with ssl: true`);

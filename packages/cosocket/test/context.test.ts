@@ -1,20 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
-import {
-  closeAllPools,
-  CosocketError,
-  ctx,
-  kill,
-  LEAK_CHANNEL,
-  named,
-  spawn,
-  tcp,
-  timerAt,
-  wait,
-  waitAll,
-  withContext,
-} from '../src/index.js';
+import { closeAllPools, CosocketError, ctx, kill, LEAK_CHANNEL, named, spawn, tcp, timerAt, wait, waitAll, withContext } from '../src/index.js';
 
 let servers: ScriptedServer[] = [];
 afterEach(async () => {
@@ -22,7 +9,6 @@ afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
 });
-
 
 async function pingServer(): Promise<ScriptedServer> {
   const server = await scriptedServer(async (c) => {
@@ -165,9 +151,13 @@ describe('timers', () => {
     const seen: unknown[] = [];
     await withContext(async () => {
       ctx().request = 'r1';
-      timerAt(10, (tag: string) => {
-        seen.push(ctx().request, tag);
-      }, 'fired');
+      timerAt(
+        10,
+        (tag: string) => {
+          seen.push(ctx().request, tag);
+        },
+        'fired',
+      );
       const cancelled = timerAt(10, () => seen.push('should not run'));
       expect(cancelled.cancel()).toBe(true);
       expect(cancelled.cancel()).toBe(false);

@@ -1,18 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { failure, scriptedServer, type ScriptedServer } from '@cosocket/test-kit';
-import {
-  configure,
-  CosocketError,
-  keepsConnection,
-  OperationError,
-  ProtocolError,
-  spawn,
-  tcp,
-  waitAll,
-  wait,
-  withContext,
-} from '../src/index.js';
+import { configure, CosocketError, keepsConnection, OperationError, ProtocolError, spawn, tcp, waitAll, wait, withContext } from '../src/index.js';
 
 let servers: ScriptedServer[] = [];
 afterEach(async () => {
@@ -212,7 +201,10 @@ describe('light thread results', () => {
       const both = waitAll(n, s);
       expectTypeOf(both).resolves.toEqualTypeOf<[number, string]>();
       expect(await both).toEqual([1, 'two']);
-      const first = wait(spawn(() => 3), spawn(async () => 'x'));
+      const first = wait(
+        spawn(() => 3),
+        spawn(async () => 'x'),
+      );
       expectTypeOf(first).resolves.toEqualTypeOf<number | string>();
       expect(await first).toBe(3);
     });

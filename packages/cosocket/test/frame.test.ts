@@ -36,7 +36,6 @@ function peerSends(bytes: Buffer, then: 'stay' | 'close' = 'stay', readMs?: numb
   return sock.then((s) => ({ sock: s, conn: () => connection }));
 }
 
-
 function header(size: number, fill = 0xee): Buffer {
   return Buffer.alloc(size, fill);
 }
@@ -78,8 +77,8 @@ describe('receiveFrame: good frames', () => {
     const h = header(headerSize);
     const length = includes ? headerSize + body.length : body.length;
     if (lengthBytes === 1) h.writeUInt8(length, 2);
-    else if (lengthBytes === 2) (byteOrder === 'le' ? h.writeUInt16LE(length, 2) : h.writeUInt16BE(length, 2));
-    else (byteOrder === 'le' ? h.writeInt32LE(length, 2) : h.writeInt32BE(length, 2));
+    else if (lengthBytes === 2) byteOrder === 'le' ? h.writeUInt16LE(length, 2) : h.writeUInt16BE(length, 2);
+    else byteOrder === 'le' ? h.writeInt32LE(length, 2) : h.writeInt32BE(length, 2);
     const tail = Buffer.from('next');
     const { sock } = await peerSends(Buffer.concat([h, body, tail]));
     const spec: FrameSpec = { headerSize, lengthOffset: 2, lengthBytes, byteOrder, lengthIncludesHeader: includes, maxSize: 1000 };

@@ -46,10 +46,15 @@ interface LineServer {
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => {
-    s.close(() => r());
-    (s as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-  })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.close(() => r());
+          (s as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+    ),
+  );
 });
 
 async function lineServer(port = 0): Promise<LineServer> {
@@ -72,8 +77,7 @@ async function lineServer(port = 0): Promise<LineServer> {
         else if (line === 'late') {
           c.write('+late\n');
           setTimeout(() => c.write('+ghost\n'), 20);
-        }
-        else c.write(`${line.startsWith('err') ? '-' : '+'}${line}\n`);
+        } else c.write(`${line.startsWith('err') ? '-' : '+'}${line}\n`);
       }
     });
     c.on('error', () => undefined);

@@ -35,7 +35,6 @@ async function ping(sock: TcpSocket): Promise<void> {
 
 const names = (pool: string) => events.filter((e) => e.pool === pool).map((e) => e.event);
 
-
 describe('reuse', () => {
   it('reuses a pooled connection and counts reuses', async () => {
     const server = await pingServer();

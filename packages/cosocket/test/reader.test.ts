@@ -222,7 +222,9 @@ describe('Reader zero-copy and single-copy reads', () => {
     const alloc = Buffer.alloc;
     vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => (track(size), allocUnsafe(size)));
     vi.spyOn(Buffer, 'allocUnsafeSlow').mockImplementation((size: number) => (track(size), allocUnsafeSlow(size)));
-    vi.spyOn(Buffer, 'alloc').mockImplementation(((size: number, fill?: never, enc?: never) => (track(size), alloc(size, fill, enc))) as typeof Buffer.alloc);
+    vi.spyOn(Buffer, 'alloc').mockImplementation(
+      ((size: number, fill?: never, enc?: never) => (track(size), alloc(size, fill, enc))) as typeof Buffer.alloc,
+    );
     const concat = vi.spyOn(Buffer, 'concat');
     let copied = 0;
     const copy = Buffer.prototype.copy;
@@ -273,16 +275,7 @@ describe('Reader results do not depend on chunk boundaries', () => {
 
   it('the fixed script gives one transcript', () => {
     // Worked by hand from the data: 39 bytes, 'G' = 71, 'H' = 72, '<' = 60, 't' = 116, 'b' = 98.
-    expect(expected).toEqual([
-      39, 71, 72, 6, 6, 5,
-      'GET /',
-      'Hos',
-      31, 60, 116, 7,
-      '<<t: x',
-      98, '', 'body',
-      'with', 'cr', '',
-      4, 'tail', 0,
-    ]);
+    expect(expected).toEqual([39, 71, 72, 6, 6, 5, 'GET /', 'Hos', 31, 60, 116, 7, '<<t: x', 98, '', 'body', 'with', 'cr', '', 4, 'tail', 0]);
   });
 
   for (const { name, chunks } of everySplit(data)) {

@@ -18,16 +18,16 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 async function fetchPath(path: string): Promise<{ status: string; headers: string; body: string; reused: number }> {
   // --- README example starts ---
   const sock = tcp();
-  sock.setTimeouts(1000, 1000, 5000);            // connect, send, read (ms)
+  sock.setTimeouts(1000, 1000, 5000); // connect, send, read (ms)
   await sock.connect('127.0.0.1', port);
-  const reused = sock.getReusedTimes();           // 0 when fresh, n when from the pool
+  const reused = sock.getReusedTimes(); // 0 when fresh, n when from the pool
   await sock.send(['GET ', path, ' HTTP/1.1\r\n', 'Host: localhost\r\n', '\r\n']);
-  const status = (await sock.receive()).toString();               // 'HTTP/1.1 200 OK'
+  const status = (await sock.receive()).toString(); // 'HTTP/1.1 200 OK'
   const readHeaders = sock.receiveUntil('\r\n\r\n');
   const headers = (await readHeaders())!.toString();
   const length = Number(/content-length: (\d+)/i.exec(headers)![1]);
   const body = (await sock.receive(length)).toString();
-  await sock.setKeepalive(10_000);                // back to the pool for the next request
+  await sock.setKeepalive(10_000); // back to the pool for the next request
   // --- README example ends ---
   return { status, headers, body, reused };
 }

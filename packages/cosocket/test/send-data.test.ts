@@ -138,15 +138,7 @@ describe('serializeSendData: arrays', () => {
   it('flattens nested arrays in order, one piece per non-empty element, nothing concatenated', () => {
     const b = Buffer.from('BUF');
     const s = serializeSendData(['a', ['bc', [b, 1, ['', 2.5]]], true, new Uint8Array([0x21])]);
-    expect(s.pieces.map((p) => (typeof p === 'string' ? p : p.toString('latin1')))).toEqual([
-      'a',
-      'bc',
-      'BUF',
-      '1',
-      '2.5',
-      'true',
-      '!',
-    ]);
+    expect(s.pieces.map((p) => (typeof p === 'string' ? p : p.toString('latin1')))).toEqual(['a', 'bc', 'BUF', '1', '2.5', 'true', '!']);
     expect(s.pieces[2]).toBe(b);
     expect(s.bytes).toBe(1 + 2 + 3 + 1 + 3 + 4 + 1);
   });

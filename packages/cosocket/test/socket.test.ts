@@ -18,8 +18,6 @@ async function serve(handler: Parameters<typeof scriptedServer>[0], options?: { 
   return server;
 }
 
-
-
 describe('connect', () => {
   it('connects to host and port, sends, and reads a line', async () => {
     const server = await serve(async (c) => {
@@ -363,7 +361,11 @@ describe('idleEvent', () => {
       else if (cmd === 'reset') c.reset();
       await c.closed;
     });
-    const cases: [string, string][] = [['data', 'unread data'], ['eof', 'peer closed'], ['reset', 'error: connection reset by peer']];
+    const cases: [string, string][] = [
+      ['data', 'unread data'],
+      ['eof', 'peer closed'],
+      ['reset', 'error: connection reset by peer'],
+    ];
     for (const [cmd, expected] of cases) {
       const sock = tcp();
       await sock.connect(server.host, server.port);

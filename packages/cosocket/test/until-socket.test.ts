@@ -19,7 +19,6 @@ afterEach(async () => {
   servers = [];
 });
 
-
 type Delivery = 'one write' | 'byte by byte';
 
 async function send(conn: ScriptedConnection, data: string, delivery: Delivery): Promise<void> {

@@ -272,14 +272,36 @@ describe('withheld-bytes pushback between reads (§4.8.4, without a network)', (
       test: 't/066 TEST 17',
       data: 'hello, world ----abc\n',
       p1: '--abc',
-      ops: [['it', 4], ['recv', 1], ['it', 4], ['recv', 1], ['it', 4], ['recv', 1], ['it', 4], ['recv', 1], ['it', 4], ['recv', 1]],
+      ops: [
+        ['it', 4],
+        ['recv', 1],
+        ['it', 4],
+        ['recv', 1],
+        ['it', 4],
+        ['recv', 1],
+        ['it', 4],
+        ['recv', 1],
+        ['it', 4],
+        ['recv', 1],
+      ],
       want: ['hell', 'o', ', wo', 'r', 'ld -', '-', '', '\n', null, { closed: '' }],
     },
     {
       test: 't/066 TEST 21',
       data: '----abc----abc-\n',
       p1: '--abc',
-      ops: [['it', 2], ['recv', 1], ['it', 2], ['recv', 1], ['it', 2], ['recv', 1], ['it', 2], ['recv', 1], ['it', 2], ['it', 2]],
+      ops: [
+        ['it', 2],
+        ['recv', 1],
+        ['it', 2],
+        ['recv', 1],
+        ['it', 2],
+        ['recv', 1],
+        ['it', 2],
+        ['recv', 1],
+        ['it', 2],
+        ['it', 2],
+      ],
       want: ['--', '-', '-a', 'b', 'c-', '-', '', '-', null, { closed: '\n' }],
     },
     {
@@ -287,14 +309,26 @@ describe('withheld-bytes pushback between reads (§4.8.4, without a network)', (
       data: '------abd----abc\n',
       p1: '--abc',
       p2: '-ab',
-      ops: [['it', 2], ['recv', 1], ['it', 1], ['it2', 2], ['it', 0], ['it', 0]],
+      ops: [
+        ['it', 2],
+        ['recv', 1],
+        ['it', 1],
+        ['it2', 2],
+        ['it', 0],
+        ['it', 0],
+      ],
       want: ['--', '-', '-', '-', 'd--', { closed: '\n' }],
     },
     {
       test: 't/066 TEST 25 (another read instead of GC)',
       data: 'ab1ab1\n',
       p1: 'ab1ab2',
-      ops: [['it', 2], ['recv', 3], ['recv', 1], ['recv', 1]],
+      ops: [
+        ['it', 2],
+        ['recv', 3],
+        ['recv', 1],
+        ['recv', 1],
+      ],
       want: ['ab1', 'ab1', '\n', { closed: '' }],
     },
   ];
@@ -429,8 +463,7 @@ function reference(pattern: string, data: string, inclusive: boolean, sizes: num
 
 describe('brute force over a small alphabet', () => {
   const alphabet = ['a', 'b', '-'];
-  const str = (min: number, max: number) =>
-    fc.array(fc.constantFrom(...alphabet), { minLength: min, maxLength: max }).map((a) => a.join(''));
+  const str = (min: number, max: number) => fc.array(fc.constantFrom(...alphabet), { minLength: min, maxLength: max }).map((a) => a.join(''));
 
   it('unlimited mode: result = data before the first occurrence, consumption = through its end', () => {
     fc.assert(
@@ -506,26 +539,21 @@ describe('brute force over a small alphabet', () => {
     // Random alternation of it(n) and receive(n); the whole-data eager run is the oracle for
     // the others (pushback itself is covered by the §4.8.4 cases above).
     fc.assert(
-      fc.property(
-        str(2, 4),
-        str(0, 16),
-        fc.array(fc.tuple(fc.boolean(), fc.nat(3)), { minLength: 1, maxLength: 12 }),
-        (pattern, data, ops) => {
-          const run = (s: SimSocket) => {
-            const it = s.until(pattern);
-            const out: Result[] = [];
-            for (const [isIt, n] of ops) {
-              const r = isIt ? it(n) : s.receive(n);
-              out.push(r);
-              if (r !== null && typeof r === 'object') break;
-            }
-            return out;
-          };
-          const all = layouts(data);
-          const want = run(all[0]!.sock());
-          for (const { name, sock } of all.slice(1)) expect(run(sock()), name).toEqual(want);
-        },
-      ),
+      fc.property(str(2, 4), str(0, 16), fc.array(fc.tuple(fc.boolean(), fc.nat(3)), { minLength: 1, maxLength: 12 }), (pattern, data, ops) => {
+        const run = (s: SimSocket) => {
+          const it = s.until(pattern);
+          const out: Result[] = [];
+          for (const [isIt, n] of ops) {
+            const r = isIt ? it(n) : s.receive(n);
+            out.push(r);
+            if (r !== null && typeof r === 'object') break;
+          }
+          return out;
+        };
+        const all = layouts(data);
+        const want = run(all[0]!.sock());
+        for (const { name, sock } of all.slice(1)) expect(run(sock()), name).toEqual(want);
+      }),
       { numRuns: 800 },
     );
   });

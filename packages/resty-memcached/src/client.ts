@@ -137,9 +137,9 @@ export class Memcached<B extends boolean = false> {
     this.enter(queue[0]!.command);
     const results: unknown[] = [];
     let command = queue[0]!.command;
-    let sendError: unknown;
+    let sendError: Error | undefined;
     const sent = this.sock.send(queue.map((c) => c.request)).then(undefined, (error: unknown) => {
-      sendError = error;
+      sendError = error as Error;
       this.sock.forceClose('after a failed send');
     });
     try {

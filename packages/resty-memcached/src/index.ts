@@ -5,12 +5,7 @@
  * @module resty-memcached
  */
 export { Memcached, DEFAULT_MAX_LINE_LENGTH, DEFAULT_MAX_VALUE_SIZE, type MemcachedOptions, type ValueOf } from './client.js';
-export {
-  MemcachedMultiplexed,
-  DEFAULT_MAX_PENDING,
-  type MemcachedMultiplexedOptions,
-  type MemcachedMultiplexedConnectOptions,
-} from './multiplex.js';
+export { MemcachedMultiplexed, DEFAULT_MAX_PENDING, type MemcachedMultiplexedOptions, type MemcachedMultiplexedConnectOptions } from './multiplex.js';
 export { MemcachedPipeline, type PipelineResult } from './pipeline.js';
 export type { MemcachedCommands, MemcachedPipelineCommands } from './commands/methods.js';
 export {

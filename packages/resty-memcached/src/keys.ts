@@ -47,12 +47,7 @@ function decodeUriKey(key: string): string {
 
 /** Checks a transform given to the constructor. */
 export function checkKeyTransform(transform: unknown): KeyTransform {
-  if (
-    !Array.isArray(transform) ||
-    transform.length !== 2 ||
-    typeof transform[0] !== 'function' ||
-    typeof transform[1] !== 'function'
-  ) {
+  if (!Array.isArray(transform) || transform.length !== 2 || typeof transform[0] !== 'function' || typeof transform[1] !== 'function') {
     throw new TypeError('expecting keyTransform = [encode, decode] functions');
   }
   return transform as unknown as KeyTransform;

@@ -103,17 +103,27 @@ export class MemcachedMultiplexed<B extends boolean = false> extends Multiplexed
    */
   async connect(host: string, port?: number | MemcachedMultiplexedConnectOptions, options?: MemcachedMultiplexedConnectOptions): Promise<void> {
     const target = parseTarget(host, port, options);
-    await this.startOnce(addressOf(host, target.port), (message) => new MemcachedClientError('already connected', message), () => (this.target = target));
+    await this.startOnce(
+      addressOf(host, target.port),
+      (message) => new MemcachedClientError('already connected', message),
+      () => (this.target = target),
+    );
   }
 
   // -------------------------------------------------------------------- commands
 
   /** Refused: QUIT would close the connection under every other caller. Rejects; use `close()`. */
   quit(): Promise<never> {
-    return Promise.reject(new MemcachedClientError('quit not allowed', "quit is not allowed on a multiplexed connection: it would end every caller's commands (use close())", {
-      address: this.address,
-      command: 'quit',
-    }));
+    return Promise.reject(
+      new MemcachedClientError(
+        'quit not allowed',
+        "quit is not allowed on a multiplexed connection: it would end every caller's commands (use close())",
+        {
+          address: this.address,
+          command: 'quit',
+        },
+      ),
+    );
   }
 
   // ------------------------------------------------------------------ machinery
@@ -124,7 +134,7 @@ export class MemcachedMultiplexed<B extends boolean = false> extends Multiplexed
     try {
       exchange = build(this.codec, fn, args);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error);
     }
     if (exchange === null) return Promise.resolve({});
     const status = this.mux.status;

@@ -10,12 +10,7 @@ import type { MemcachedCasEntry, MemcachedEntry } from './protocol/read-reply.js
  * null, an entry or null), or the `MemcachedServerError` the server answered for it.
  */
 export type PipelineResult<V extends string | Buffer = string> =
-  | boolean
-  | number
-  | null
-  | MemcachedEntry<V>
-  | MemcachedCasEntry<V>
-  | MemcachedServerError;
+  boolean | number | null | MemcachedEntry<V> | MemcachedCasEntry<V> | MemcachedServerError;
 
 /** The queueing methods, installed from the command table (`MemcachedPipelineCommands` types them). */
 // Merged with the class below, so it must declare the class's type parameter, used or not.

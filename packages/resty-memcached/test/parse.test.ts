@@ -6,7 +6,16 @@ describe('reply line parsers', () => {
   it('parseValueHeader', () => {
     expect(parseValueHeader('VALUE k 1 2', false, 10, 'get')).toEqual({ key: 'k', flags: 1, bytes: 2, cas: undefined });
     expect(parseValueHeader('VALUE k 0 10 99', true, 10, 'gets')).toEqual({ key: 'k', flags: 0, bytes: 10, cas: '99' });
-    for (const line of ['VALUE k 1', 'VALUE k 1 2 3', 'VALUE  1 2', 'VALUE k -1 2', 'VALUE k 1 x', 'VALUE k 4294967296 1', 'VALUE k 1 2 ', 'VALUE k 1  2']) {
+    for (const line of [
+      'VALUE k 1',
+      'VALUE k 1 2 3',
+      'VALUE  1 2',
+      'VALUE k -1 2',
+      'VALUE k 1 x',
+      'VALUE k 4294967296 1',
+      'VALUE k 1 2 ',
+      'VALUE k 1  2',
+    ]) {
       expect(() => parseValueHeader(line, false, 10, 'get'), line).toThrow(MemcachedProtocolError);
     }
     expect(() => parseValueHeader('VALUE k 0 11', false, 10, 'get')).toThrow(/exceeds maxValueSize \(10\)/);

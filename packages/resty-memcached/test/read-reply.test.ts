@@ -1,15 +1,7 @@
 import { CosocketError } from 'cosocket';
 import { describe, expect, it } from 'vitest';
 import { MemcachedError, MemcachedProtocolError, MemcachedServerError } from '../src/errors.js';
-import {
-  readCounter,
-  readMultiValues,
-  readSingleValue,
-  readStats,
-  readStatus,
-  readVersion,
-  type ReadOptions,
-} from '../src/protocol/read-reply.js';
+import { readCounter, readMultiValues, readSingleValue, readStats, readStatus, readVersion, type ReadOptions } from '../src/protocol/read-reply.js';
 import { ChunkedSocket, everySplit } from '@cosocket/test-kit';
 
 /** A source over chunks, and what is left unread afterwards. */
@@ -32,7 +24,12 @@ async function readEverySplit<T>(reply: string | Buffer, read: (r: ChunkedSocket
   }
 }
 
-async function readEverySplitThrows(reply: string | Buffer, read: (r: ChunkedSocket) => Promise<unknown>, type: abstract new (...args: never[]) => Error, message: RegExp): Promise<void> {
+async function readEverySplitThrows(
+  reply: string | Buffer,
+  read: (r: ChunkedSocket) => Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+  message: RegExp,
+): Promise<void> {
   for (const { name, chunks } of everySplit(b(reply))) {
     const error = await read(over(chunks).r).catch((e: unknown) => e);
     expect(error, name).toBeInstanceOf(type);
@@ -47,7 +44,12 @@ describe('readSingleValue', () => {
   });
 
   it('leaves the next reply untouched', async () => {
-    await readEverySplit('VALUE k 0 1\r\nx\r\nEND\r\nSTORED\r\n', (s) => readSingleValue(s, 'get', 'k', opts), { value: 'x', flags: 0 }, 'STORED\r\n');
+    await readEverySplit(
+      'VALUE k 0 1\r\nx\r\nEND\r\nSTORED\r\n',
+      (s) => readSingleValue(s, 'get', 'k', opts),
+      { value: 'x', flags: 0 },
+      'STORED\r\n',
+    );
   });
 
   it('a miss is null', async () => {
@@ -72,10 +74,14 @@ describe('readSingleValue', () => {
 
   it('decodes UTF-8 split anywhere', async () => {
     const value = 'héllo 日本 🎉';
-    await readEverySplit(Buffer.concat([b(`VALUE k 0 ${Buffer.byteLength(value)}\r\n`), Buffer.from(value), b('\r\nEND\r\n')]), (s) => readSingleValue(s, 'get', 'k', opts), {
-      value,
-      flags: 0,
-    });
+    await readEverySplit(
+      Buffer.concat([b(`VALUE k 0 ${Buffer.byteLength(value)}\r\n`), Buffer.from(value), b('\r\nEND\r\n')]),
+      (s) => readSingleValue(s, 'get', 'k', opts),
+      {
+        value,
+        flags: 0,
+      },
+    );
   });
 
   it('server error lines throw MemcachedServerError (a MemcachedError) with the first word as code', async () => {
@@ -92,7 +98,12 @@ describe('readSingleValue', () => {
   });
 
   it('a wrong trailer, a wrong key or a hostile length is a protocol error', async () => {
-    await readEverySplitThrows('VALUE k 0 3\r\nabcd\r\nEND\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /not followed by/);
+    await readEverySplitThrows(
+      'VALUE k 0 3\r\nabcd\r\nEND\r\n',
+      (s) => readSingleValue(s, 'get', 'k', opts),
+      MemcachedProtocolError,
+      /not followed by/,
+    );
     await readEverySplitThrows('VALUE j 0 1\r\nx\r\nEND\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /not asked for/);
     await readEverySplitThrows('VALUE k 0 1048577\r\n', (s) => readSingleValue(s, 'get', 'k', opts), MemcachedProtocolError, /exceeds maxValueSize/);
     await readEverySplitThrows('VALUE k 0 1\r\nx\r\nEND\r\n', (s) => readSingleValue(s, 'gets', 'k', opts), MemcachedProtocolError, /cas/);
@@ -109,7 +120,10 @@ describe('readSingleValue', () => {
   it('a line over maxLineLength is a protocol error', async () => {
     const small = { ...opts, maxLineLength: 16 };
     await expect(readSingleValue(at(...[b(`${'x'.repeat(17)}\r\n`)]), 'get', 'k', small)).rejects.toThrow(/longer than 16 bytes/);
-    await expect(readSingleValue(at(...[b(`VALUE ${'k'.repeat(6)} 0 1\r\nx\r\nEND\r\n`)]), 'get', 'kkkkkk', small)).resolves.toEqual({ value: 'x', flags: 0 });
+    await expect(readSingleValue(at(...[b(`VALUE ${'k'.repeat(6)} 0 1\r\nx\r\nEND\r\n`)]), 'get', 'kkkkkk', small)).resolves.toEqual({
+      value: 'x',
+      flags: 0,
+    });
   });
 });
 
@@ -123,7 +137,9 @@ describe('readMultiValues', () => {
   });
 
   it('gets entries carry cas', async () => {
-    await readEverySplit('VALUE d 0 1 7\r\nx\r\nEND\r\n', (s) => readMultiValues(s, 'gets', asked, (k) => k, opts), { d: { value: 'x', flags: 0, cas: '7' } });
+    await readEverySplit('VALUE d 0 1 7\r\nx\r\nEND\r\n', (s) => readMultiValues(s, 'gets', asked, (k) => k, opts), {
+      d: { value: 'x', flags: 0, cas: '7' },
+    });
   });
 
   it('a __proto__ key becomes an own property', async () => {
@@ -133,8 +149,18 @@ describe('readMultiValues', () => {
   });
 
   it('protocol errors: unknown key, bad trailer, truncated', async () => {
-    await readEverySplitThrows('VALUE z 0 1\r\nx\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /not asked for/);
-    await readEverySplitThrows('VALUE a 0 1\r\nxy\r\nEND\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /not followed by/);
+    await readEverySplitThrows(
+      'VALUE z 0 1\r\nx\r\nEND\r\n',
+      (s) => readMultiValues(s, 'get', asked, (k) => k, opts),
+      MemcachedProtocolError,
+      /not asked for/,
+    );
+    await readEverySplitThrows(
+      'VALUE a 0 1\r\nxy\r\nEND\r\n',
+      (s) => readMultiValues(s, 'get', asked, (k) => k, opts),
+      MemcachedProtocolError,
+      /not followed by/,
+    );
     await readEverySplitThrows('VALUE a 0 1\r\nx\r\n', (s) => readMultiValues(s, 'get', asked, (k) => k, opts), MemcachedProtocolError, /cut short/);
   });
 });
@@ -156,18 +182,24 @@ describe('status, counter, stats and version replies', () => {
     await readEverySplit('18446744073709551615\r\n', (s) => readCounter(s, 'incr', opts), 18446744073709551615);
     await readEverySplit('0\r\n', (s) => readCounter(s, 'decr', opts), 0);
     await readEverySplit('NOT_FOUND\r\n', (s) => readCounter(s, 'incr', opts), null);
-    await expect(readCounter(at(...[b('CLIENT_ERROR cannot increment or decrement non-numeric value\r\n')]), 'incr', opts)).rejects.toMatchObject({ code: 'CLIENT_ERROR' });
+    await expect(readCounter(at(...[b('CLIENT_ERROR cannot increment or decrement non-numeric value\r\n')]), 'incr', opts)).rejects.toMatchObject({
+      code: 'CLIENT_ERROR',
+    });
     await expect(readCounter(at(...[b('12a\r\n')]), 'incr', opts)).rejects.toBeInstanceOf(MemcachedProtocolError);
   });
 
   it('readStats parses pairs, including values with spaces, until END', async () => {
-    await readEverySplit('STAT pid 12\r\nSTAT version 1.6.18\r\nSTAT items:1:number 3\r\nSTAT sizes_status disabled\r\nSTAT empty \r\nEND\r\n', (s) => readStats(s, opts), {
-      pid: '12',
-      version: '1.6.18',
-      'items:1:number': '3',
-      sizes_status: 'disabled',
-      empty: '',
-    });
+    await readEverySplit(
+      'STAT pid 12\r\nSTAT version 1.6.18\r\nSTAT items:1:number 3\r\nSTAT sizes_status disabled\r\nSTAT empty \r\nEND\r\n',
+      (s) => readStats(s, opts),
+      {
+        pid: '12',
+        version: '1.6.18',
+        'items:1:number': '3',
+        sizes_status: 'disabled',
+        empty: '',
+      },
+    );
     await readEverySplit('ITEM k [1 b; 0 s]\r\nEND\r\n', (s) => readStats(s, opts), { k: '[1 b; 0 s]' });
     await readEverySplit('END\r\n', (s) => readStats(s, opts), {});
     await readEverySplit('RESET\r\n', (s) => readStats(s, opts), {});

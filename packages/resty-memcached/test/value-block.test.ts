@@ -12,7 +12,10 @@ describe('scanValueBlock', () => {
     const buf = b('xxVALUE k-1 4294967295 5\r\na\r\nbc\r\nEND\r\n');
     expect(scanValueBlock(buf, 2, false, MAX, 8192)).toEqual({ key: 'k-1', flags: 4294967295, cas: undefined, dataStart: 26, dataEnd: 31 });
     expect(buf.toString('latin1', 26, 31)).toBe('a\r\nbc');
-    expect(scanValueBlock(b('VALUE k 0 0 9999999999999999999\r\n\r\n'), 0, true, MAX, 8192)).toMatchObject({ cas: '9999999999999999999', dataStart: 33 });
+    expect(scanValueBlock(b('VALUE k 0 0 9999999999999999999\r\n\r\n'), 0, true, MAX, 8192)).toMatchObject({
+      cas: '9999999999999999999',
+      dataStart: 33,
+    });
   });
 
   it('leaves every prefix of a block to the general reader', () => {
@@ -72,14 +75,17 @@ describe('multi-get fast path against the general reader', () => {
 
   // Mostly valid blocks (so results, not only errors, are compared), with every way to be
   // wrong mixed in: unasked and non-ASCII keys, bad numbers, wrong counts and trailers.
-  const often = <T,>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
+  const often = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+    fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
   const key = often(fc.constantFrom('a', 'b%20c', 'k9', 'long-key-long-key-long-key-long-key'), fc.constantFrom('z', 'caf\xc3\xa9', ''));
   const field = often(
     fc.oneof(fc.nat({ max: 20 }).map(String), fc.nat({ max: 4294967295 }).map(String), fc.constant('4294967295')),
     fc.constantFrom('4294967296', '007', '', 'x1', '99999999999999999'),
   );
   // Short values, and values around maxValueSize (64), which fast-check's sizing rarely reaches.
-  const data = fc.oneof(fc.uint8Array({ maxLength: 12 }), fc.uint8Array({ minLength: 60, maxLength: 70 })).map((a) => Buffer.from(a).toString('latin1'));
+  const data = fc
+    .oneof(fc.uint8Array({ maxLength: 12 }), fc.uint8Array({ minLength: 60, maxLength: 70 }))
+    .map((a) => Buffer.from(a).toString('latin1'));
   const cas = often(
     fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 63n }).map(String), fc.constant('18446744073709551615')),
     fc.constantFrom('18446744073709551616', '99999999999999999999', '', 'abc'),

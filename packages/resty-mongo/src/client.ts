@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { BSON, type Document } from 'bson';
-import { checkTlsOptions, ConnectionSlot, CosocketError, keepsConnection, locateError, OperationError, startTls, tcp, type ClientTlsOptions, type TcpSocket } from 'cosocket';
+import {
+  checkTlsOptions,
+  ConnectionSlot,
+  CosocketError,
+  keepsConnection,
+  locateError,
+  OperationError,
+  startTls,
+  tcp,
+  type ClientTlsOptions,
+  type TcpSocket,
+} from 'cosocket';
 import { authenticateScram, MECHANISMS, type ScramMechanism } from './auth/scram.js';
 import { Database } from './database.js';
 import { MongoAuthError, MongoSizeError, serverErrorFromReply } from './errors.js';
@@ -265,7 +276,11 @@ export class Mongo {
     const body = BSON.serialize(withDb(cmd, db), SERIALIZE_OPTIONS);
     const limits = this.serverLimits;
     if (body.byteLength > limits.maxBsonObjectSize + COMMAND_OVERHEAD) {
-      throw new MongoSizeError(`command document of ${body.byteLength} bytes exceeds the server's limit`, body.byteLength, limits.maxBsonObjectSize + COMMAND_OVERHEAD);
+      throw new MongoSizeError(
+        `command document of ${body.byteLength} bytes exceeds the server's limit`,
+        body.byteLength,
+        limits.maxBsonObjectSize + COMMAND_OVERHEAD,
+      );
     }
     const requestId = nextRequestId();
     const message = encodeOpMsg(requestId, body, sequences, { checksum: this.options.checksum === true });
@@ -357,4 +372,3 @@ function chooseMechanism(supported: unknown): ScramMechanism {
   }
   return 'SCRAM-SHA-256';
 }
-

@@ -50,7 +50,10 @@ export class Collection {
    * stops at the first failure; unordered carries on. Failures throw `MongoServerError` whose
    * `writeErrors` are indexed against `docs` and whose `result` holds what was inserted.
    */
-  async insertMany(docs: readonly Document[], options: { ordered?: boolean } = {}): Promise<{ insertedCount: number; insertedIds: Record<number, unknown> }> {
+  async insertMany(
+    docs: readonly Document[],
+    options: { ordered?: boolean } = {},
+  ): Promise<{ insertedCount: number; insertedIds: Record<number, unknown> }> {
     if (!Array.isArray(docs) || docs.length === 0) throw new TypeError('insertMany needs a non-empty array of documents');
     const ordered = options.ordered ?? true;
     const prepared = withIds(docs);

@@ -73,7 +73,11 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
   async next(): Promise<T | null> {
     if (this.closed) return null;
     if (!this.started) {
-      if (this.open === null) throw new MongoClientError('this cursor has no command to open it (use col.find() or col.aggregate())', { address: this.db.conn.address, command: this.openedBy });
+      if (this.open === null)
+        throw new MongoClientError('this cursor has no command to open it (use col.find() or col.aggregate())', {
+          address: this.db.conn.address,
+          command: this.openedBy,
+        });
       this.accept(await this.open(), 'firstBatch');
     }
     while (this.index >= this.batch.length) {

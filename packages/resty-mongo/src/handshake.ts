@@ -59,7 +59,9 @@ export function limitsFromHello(reply: Document): ServerLimits {
     maxWireVersion: typeof reply.maxWireVersion === 'number' ? reply.maxWireVersion : 0,
   };
   if (limits.maxWireVersion < MIN_WIRE_VERSION) {
-    throw new MongoError(`server maxWireVersion ${limits.maxWireVersion} is below ${MIN_WIRE_VERSION}: it does not speak OP_MSG (MongoDB 3.6+ required)`);
+    throw new MongoError(
+      `server maxWireVersion ${limits.maxWireVersion} is below ${MIN_WIRE_VERSION}: it does not speak OP_MSG (MongoDB 3.6+ required)`,
+    );
   }
   return limits;
 }

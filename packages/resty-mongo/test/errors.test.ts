@@ -31,7 +31,13 @@ describe('the resty-mongo error family', () => {
   it("a server error keeps the server's message once located; the others end in (address, command)", () => {
     const server = serverErrorFromReply({ ok: 0, code: 11000, errmsg: 'E11000 duplicate key error' }).locate('h:27017', 'insert');
     expect(server.message).toBe('E11000 duplicate key error');
-    expect(server).toMatchObject({ address: 'h:27017', command: 'insert', code: 11000, codeName: 'DuplicateKey', errmsg: 'E11000 duplicate key error' });
+    expect(server).toMatchObject({
+      address: 'h:27017',
+      command: 'insert',
+      code: 11000,
+      codeName: 'DuplicateKey',
+      errmsg: 'E11000 duplicate key error',
+    });
     const size = new MongoSizeError('document at index 0 is 9 bytes, above maxBsonObjectSize 8', 9, 8).locate('unix:/tmp/m.sock', 'insert');
     expect(size.message).toBe('document at index 0 is 9 bytes, above maxBsonObjectSize 8 (unix:/tmp/m.sock, insert)');
     expect(size.text).toBe('document at index 0 is 9 bytes, above maxBsonObjectSize 8');

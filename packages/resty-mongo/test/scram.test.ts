@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  clientFinal,
-  clientFirstBare,
-  deriveKeys,
-  escapeUsername,
-  parseServerFirst,
-  passwordInput,
-  verifyServerFinal,
-} from '../src/auth/scram.js';
+import { clientFinal, clientFirstBare, deriveKeys, escapeUsername, parseServerFirst, passwordInput, verifyServerFinal } from '../src/auth/scram.js';
 import { MongoAuthError } from '../src/errors.js';
 
 // Vectors from spec §2.11 (recomputed there with Python hashlib).

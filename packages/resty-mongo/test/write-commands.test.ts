@@ -31,7 +31,7 @@ describe('withIds + serializeStatements (insert documents)', () => {
       {},
       { name: 'rex', age: 3 },
       { nested: { a: [1, 'x', { b: null }] }, big: Long.fromString('9007199254740993'), when: new Date(0) },
-      { 'ключ': '値', emoji: '🎉', u: undefined },
+      { ключ: '値', emoji: '🎉', u: undefined },
       Object.assign(Object.create(null) as Document, { n: 1 }),
     ];
     const { wire, ids, out } = sent(docs);
@@ -44,7 +44,11 @@ describe('withIds + serializeStatements (insert documents)', () => {
   });
 
   it('sends a document that has an _id as it is', () => {
-    const docs = [{ _id: 'b', name: 'b' }, { x: 1, _id: 7 }, { _id: null, y: 2 }];
+    const docs = [
+      { _id: 'b', name: 'b' },
+      { x: 1, _id: 7 },
+      { _id: null, y: 2 },
+    ];
     const { wire, ids, out } = sent(docs);
     expect(ids).toEqual(['b', 7, null]);
     for (let i = 0; i < docs.length; i++) {
@@ -107,7 +111,10 @@ describe('withIds + serializeStatements (insert documents)', () => {
   });
 
   it('random plain documents (fast-check)', () => {
-    const key = fc.oneof(fc.string({ maxLength: 6 }).filter((k) => !k.includes('\0') && k !== '_id'), fc.constantFrom('0', '1', '42', '_ID', '$x', 'a.b'));
+    const key = fc.oneof(
+      fc.string({ maxLength: 6 }).filter((k) => !k.includes('\0') && k !== '_id'),
+      fc.constantFrom('0', '1', '42', '_ID', '$x', 'a.b'),
+    );
     const leaf = fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined));
     const value = fc.oneof(leaf, fc.array(leaf, { maxLength: 3 }), fc.dictionary(key, leaf, { maxKeys: 3 }));
     const docs = fc.array(fc.dictionary(key, value, { maxKeys: 6 }), { minLength: 1, maxLength: 8 });

@@ -14,6 +14,7 @@ import {
   PIPELINE,
   READ_REPLY,
   RedisClientError,
+  type RedisReplyError,
   SET_KEEPALIVE,
 } from './errors.js';
 import { PipelineQueue } from './pipeline.js';
@@ -95,7 +96,8 @@ export class Redis {
       if (this.sock.getReusedTimes() === 0) {
         // AUTH and SELECT in one write; any error reply fails the connect.
         const failed = (await this.roundTrip(handshakeRequest(o), null, CONNECT)).find(keepsConnection);
-        if (failed !== undefined) throw failed;
+        // Only a server's error reply keeps the connection: it is a RedisReplyError.
+        if (failed !== undefined) throw failed as RedisReplyError;
       }
       this.session.begin(database, !!o.password);
     } catch (error) {
@@ -140,7 +142,7 @@ export class Redis {
       const failed = (await this.roundTrip(s.resetRequest(), null, SET_KEEPALIVE)).find(keepsConnection);
       if (failed !== undefined) {
         this.forceClose('state reset failed');
-        throw failed;
+        throw failed as RedisReplyError;
       }
       s.begin(s.connectDb, s.authenticated);
     }
@@ -253,7 +255,7 @@ export class Redis {
   private refuse(error: unknown): Promise<never> {
     const rejected = Promise.reject(error);
     if (this.pipe !== null) {
-      this.pipe.refused ??= error;
+      this.pipe.refused ??= error as Error;
       rejected.catch(() => undefined);
     }
     return rejected;

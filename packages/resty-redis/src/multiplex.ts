@@ -10,7 +10,6 @@ import type { RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
 
 export { DEFAULT_MAX_PENDING };
 
-
 /** One connection's reply stream: the socket, the decoder its bytes go through, its address. */
 interface Connection {
   sock: TcpSocket<Buffer>;
@@ -83,7 +82,11 @@ export class RedisMultiplexed extends MultiplexedClient<Connection, Encoded> {
    */
   async connect(host: string, port?: number | string | RedisMultiplexedConnectOptions, options?: RedisMultiplexedConnectOptions): Promise<void> {
     const args = parseConnectArgs(host, port, options);
-    await this.startOnce(addressOf(args), (message) => new RedisClientError(message), () => (this.target = args));
+    await this.startOnce(
+      addressOf(args),
+      (message) => new RedisClientError(message),
+      () => (this.target = args),
+    );
   }
 
   /**

@@ -17,7 +17,7 @@ export class PipelineQueue {
   /** The name of each queued command, which the error replies among the results name. */
   readonly names: string[] = [];
   /** The first command refused while queueing: the commit rejects with it and sends nothing. */
-  refused: unknown = null;
+  refused: Error | null = null;
 
   add(name: string, lower: string, args: readonly unknown[], encoded: Encoded): void {
     if (OBSERVED_COMMANDS.has(lower)) this.observed.push({ index: this.request.count, lower, args });

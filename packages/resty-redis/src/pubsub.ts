@@ -9,14 +9,7 @@ export type SubscribeKind = 'subscribe' | 'psubscribe' | 'ssubscribe';
 export type UnsubscribeKind = 'unsubscribe' | 'punsubscribe' | 'sunsubscribe';
 
 /** Lower-case names of the commands routed through the pub/sub path. */
-export const PUBSUB_COMMANDS: ReadonlySet<string> = new Set([
-  'subscribe',
-  'psubscribe',
-  'ssubscribe',
-  'unsubscribe',
-  'punsubscribe',
-  'sunsubscribe',
-]);
+export const PUBSUB_COMMANDS: ReadonlySet<string> = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
 
 /** The set of names each confirmation kind adds to or removes from. */
 const SET_OF: Record<string, 'channels' | 'patterns' | 'shards'> = {
@@ -39,7 +32,7 @@ export function text(value: RedisReply | undefined): string | null {
 export function isMessage(reply: RedisReply): boolean {
   if (!Array.isArray(reply) || reply.length < 3) return false;
   const kind = text(reply[0]);
-  return (kind === 'message' || kind === 'smessage') ? reply.length === 3 : kind === 'pmessage' && reply.length === 4;
+  return kind === 'message' || kind === 'smessage' ? reply.length === 3 : kind === 'pmessage' && reply.length === 4;
 }
 
 export class Subscriptions {

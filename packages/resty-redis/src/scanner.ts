@@ -107,7 +107,8 @@ export class RespScanner {
             const stop = cr === -1 ? end : cr;
             this.lineLength += stop - i;
             this.replyBytes += stop - i;
-            if (this.replyBytes > this.maxReplySize) throw new RedisProtocolError(`status line longer than the maximum reply size (${this.maxReplySize})`);
+            if (this.replyBytes > this.maxReplySize)
+              throw new RedisProtocolError(`status line longer than the maximum reply size (${this.maxReplySize})`);
             i = stop;
             if (cr !== -1) {
               i++;

@@ -20,7 +20,7 @@ const STREAM = Buffer.concat([
   Buffer.from('$5\r\nhello\r\n$0\r\n\r\n$-1\r\n*-1\r\n*0\r\n'),
   Buffer.from('$6\r\na\r\nb\x00c\r\n'),
   // Nested, as checked against Redis 7.0 (spec §4).
-  Buffer.from("*4\r\n:1\r\n:2\r\n*3\r\n:3\r\n$1\r\nx\r\n$-1\r\n-MYERR boom\r\n"),
+  Buffer.from('*4\r\n:1\r\n:2\r\n*3\r\n:3\r\n$1\r\nx\r\n$-1\r\n-MYERR boom\r\n'),
 ]);
 
 function check(replies: RedisReply[]): void {

@@ -52,7 +52,20 @@ export const threadScenarios: Scenario[] = [
     name: 'spawn: a thread that never waits finishes before spawn returns',
     area,
     peers: [[]],
-    ops: [connect, { op: 'spawn', t: 't1', ops: [{ op: 'reused', s: 'a' }, { op: 'settimeout', s: 'a', ms: 50 }] }, { op: 'reused', s: 'a' }, { op: 'wait', t: 't1' }, close],
+    ops: [
+      connect,
+      {
+        op: 'spawn',
+        t: 't1',
+        ops: [
+          { op: 'reused', s: 'a' },
+          { op: 'settimeout', s: 'a', ms: 50 },
+        ],
+      },
+      { op: 'reused', s: 'a' },
+      { op: 'wait', t: 't1' },
+      close,
+    ],
   },
   {
     name: 'two threads each send a line then receive: the second gets busy reading',
@@ -80,7 +93,15 @@ export const threadScenarios: Scenario[] = [
     ops: [
       connect,
       { op: 'spawn', t: 'r', ops: [line, line] },
-      { op: 'spawn', t: 'w', ops: [{ op: 'send', s: 'a', data: 'q1\n' }, { op: 'sleep', ms: 50 }, { op: 'send', s: 'a', data: 'q2\n' }] },
+      {
+        op: 'spawn',
+        t: 'w',
+        ops: [
+          { op: 'send', s: 'a', data: 'q1\n' },
+          { op: 'sleep', ms: 50 },
+          { op: 'send', s: 'a', data: 'q2\n' },
+        ],
+      },
       { op: 'wait', t: 'r' },
       { op: 'wait', t: 'w' },
       close,

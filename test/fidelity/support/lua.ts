@@ -49,7 +49,7 @@ export function luaString(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const ch = text[i]!;
-    out += /[A-Za-z0-9 _.,:;*+-]/.test(ch) ? ch : `\\${String(c).padStart(3, "0")}`;
+    out += /[A-Za-z0-9 _.,:;*+-]/.test(ch) ? ch : `\\${String(c).padStart(3, '0')}`;
   }
   return `${out}"`;
 }
@@ -114,7 +114,9 @@ function statement(th: string, op: Op, target: LuaTarget): string {
     case 'spawn':
       return call(`T[${luaString(op.t)}] = ngx.thread.spawn(function() ${block(op.t, op.ops, target)} end); return OK`);
     case 'wait':
-      return call(`W[${luaString(op.t)}] = true; local ok = ngx.thread.wait(T[${luaString(op.t)}]); if ok then return OK end; return nil, "thread failed"`);
+      return call(
+        `W[${luaString(op.t)}] = true; local ok = ngx.thread.wait(T[${luaString(op.t)}]); if ok then return OK end; return nil, "thread failed"`,
+      );
   }
 }
 

@@ -138,7 +138,10 @@ export async function startNginx(configs: (ScenarioConfig | undefined)[]): Promi
       const response = await fetch(`${base}/run/${index}`, { method: 'POST', body: lua });
       const text = await response.text();
       if (response.status !== 200) throw new Error(`nginx answered ${response.status}: ${text}\n${proc.logTail()}`);
-      return text.replace(/\n$/, '').split('\n').filter((line) => line !== '');
+      return text
+        .replace(/\n$/, '')
+        .split('\n')
+        .filter((line) => line !== '');
     },
     async stop() {
       // By PID (ManagedProcess signals its own child), never by name.

@@ -103,9 +103,7 @@ export async function runNode(scenario: Scenario, target: LuaTarget): Promise<st
           values = [show(await perform(op))];
         } catch (error) {
           values =
-            error instanceof CosocketError
-              ? ['nil', quote(error.code), ...(error.partial.length > 0 ? [quote(error.partial)] : [])]
-              : ['error'];
+            error instanceof CosocketError ? ['nil', quote(error.code), ...(error.partial.length > 0 ? [quote(error.partial)] : [])] : ['error'];
         }
       }
       lines.push(formatLine({ thread: th, label, values }));

@@ -27,7 +27,7 @@ async function connectionCount(server: { host: string; port: number }): Promise<
 }
 
 describeServer('memcached', 'MemcachedMultiplexed', (server) => {
-  it('its connection is in no cosocket pool: no pool name of its own, not among the server\'s open connections', async () => {
+  it("its connection is in no cosocket pool: no pool name of its own, not among the server's open connections", async () => {
     const name = `${server.host}:${server.port}`;
     const openBefore = poolStats()[name]?.open ?? 0;
     const m = await mux(server);
@@ -76,9 +76,18 @@ describeServer('memcached', 'MemcachedMultiplexed', (server) => {
       m.delete(`${p}missing`),
     ]);
     expect(results).toEqual([
-      true, false, false, true, true, true,
+      true,
+      false,
+      false,
+      true,
+      true,
+      true,
       { [a]: { value: '<x>', flags: 7 }, [b]: { value: 'two', flags: 0 } },
-      {}, null, true, false, false,
+      {},
+      null,
+      true,
+      false,
+      false,
     ]);
     const entry = (await m.gets(a))!;
     expect(entry).toEqual({ value: '<x>', flags: 7, cas: expect.stringMatching(/^\d+$/) });

@@ -47,7 +47,12 @@ async function expectProtocolError(op: (m: Memcached) => Promise<unknown>, messa
 
 describe('memcached protocol errors (scripted server)', () => {
   it('a truncated VALUE block followed by EOF', async () => {
-    await expectProtocolError((m) => m.get('k'), /cut short: closed while reading the 10-byte VALUE block of "k" \(3 bytes received\)/, 'VALUE k 0 10\r\nabc', true);
+    await expectProtocolError(
+      (m) => m.get('k'),
+      /cut short: closed while reading the 10-byte VALUE block of "k" \(3 bytes received\)/,
+      'VALUE k 0 10\r\nabc',
+      true,
+    );
   });
 
   it('a truncated multi-get reply (no END) followed by EOF', async () => {
@@ -138,7 +143,9 @@ describe('memcached protocol errors (scripted server)', () => {
       await conn.write('VERSION 9.9.9\r\n');
     });
     const memc = await client(`proto-${Math.random()}`);
-    await expect(memc.get('k')).rejects.toSatisfy((e) => e instanceof MemcachedError && e.code === 'SERVER_ERROR' && e.message === 'SERVER_ERROR out of memory storing object');
+    await expect(memc.get('k')).rejects.toSatisfy(
+      (e) => e instanceof MemcachedError && e.code === 'SERVER_ERROR' && e.message === 'SERVER_ERROR out of memory storing object',
+    );
     expect(await memc.version()).toBe('9.9.9');
     await memc.close();
   });

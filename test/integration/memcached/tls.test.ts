@@ -132,7 +132,15 @@ describe.skipIf(onDemandSkip('memcached', 'openssl'))('resty-memcached over TLS'
 
   it('MemcachedMultiplexed: bad connect arguments reject with TypeError at once, before anything is opened', async () => {
     const m = multiplexed();
-    const bad: [string, number?][] = [[''], [server.host, 0], [server.host, -1], [server.host, 65536], [server.host, 1.5], [server.host, Number.NaN], ['localhost']];
+    const bad: [string, number?][] = [
+      [''],
+      [server.host, 0],
+      [server.host, -1],
+      [server.host, 65536],
+      [server.host, 1.5],
+      [server.host, Number.NaN],
+      ['localhost'],
+    ];
     for (const args of bad) expect(await settledNow(m.connect(...args))).toBeInstanceOf(TypeError);
     expect(await settledNow(m.connect('localhost'))).toMatchObject({ message: expect.stringMatching(/port is required unless host is unix:/) });
     // TLS options in the port's place are fine only for unix:/path.

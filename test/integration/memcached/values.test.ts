@@ -101,7 +101,7 @@ describeServer('memcached', 'memcached values', (server) => {
     await c.close();
   });
 
-  it('an oversized value inside a pipeline is that entry\'s error only', async () => {
+  it("an oversized value inside a pipeline is that entry's error only", async () => {
     const results = await memc
       .pipeline()
       .set(`${p}a`, 'A')

@@ -38,7 +38,11 @@ describe.skipIf(skip)(`resty-mongo SCRAM ${skip || ''}`, () => {
 
   it('an unauthenticated connection is refused (code 13)', async () => {
     const m = await connect();
-    const error = (await m.db('authdb').collection('things').findOne({}).catch((e: unknown) => e)) as MongoServerError;
+    const error = (await m
+      .db('authdb')
+      .collection('things')
+      .findOne({})
+      .catch((e: unknown) => e)) as MongoServerError;
     expect(error).toBeInstanceOf(MongoServerError);
     expect(error.code).toBe(13);
   });

@@ -31,7 +31,10 @@ describeServer('mongo', 'resty-mongo CRUD', (server) => {
     const { insertedId } = await col.insertOne(doc);
     expect(insertedId).toBeInstanceOf(ObjectId);
     expect(doc).toEqual({ name: 'rex', age: 3 }); // input not mutated
-    const many = await col.insertMany([{ name: 'a', age: 1 }, { _id: 'b', name: 'b', age: 2 }]);
+    const many = await col.insertMany([
+      { name: 'a', age: 1 },
+      { _id: 'b', name: 'b', age: 2 },
+    ]);
     expect(many.insertedCount).toBe(2);
     expect(many.insertedIds[1]).toBe('b');
     expect(await col.findOne({ _id: insertedId })).toEqual({ _id: insertedId, name: 'rex', age: 3 });
@@ -42,7 +45,10 @@ describeServer('mongo', 'resty-mongo CRUD', (server) => {
   });
 
   it('a generated _id is stored first and is the insertedId, even over an own `_id: undefined`', async () => {
-    const { insertedIds } = await col.insertMany([{ name: 'x', age: 1 }, { name: 'y', _id: undefined }]);
+    const { insertedIds } = await col.insertMany([
+      { name: 'x', age: 1 },
+      { name: 'y', _id: undefined },
+    ]);
     const x = await col.findOne({ name: 'x' });
     expect(Object.keys(x ?? {})).toEqual(['_id', 'name', 'age']);
     expect(x?._id).toEqual(insertedIds[0]);
@@ -59,7 +65,11 @@ describeServer('mongo', 'resty-mongo CRUD', (server) => {
   });
 
   it('updateOne / updateMany / upserts report matched, modified and upserted ids', async () => {
-    await col.insertMany([{ k: 1, v: 0 }, { k: 1, v: 0 }, { k: 2, v: 0 }]);
+    await col.insertMany([
+      { k: 1, v: 0 },
+      { k: 1, v: 0 },
+      { k: 2, v: 0 },
+    ]);
     expect(await col.updateOne({ k: 1 }, { $set: { v: 1 } })).toEqual({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0, upsertedId: null });
     expect(await col.updateMany({ k: 1 }, { $set: { v: 2 } })).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
     expect(await col.updateMany({ k: 9 }, { $set: { v: 2 } })).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedId: null });

@@ -2,16 +2,7 @@
 // command, a server error reply keeps the connection (and only that), refusals raised before
 // the first byte leave it alone, and close() resolves on a closed or never-connected client.
 import { keepsConnection, OperationError, withContext } from 'cosocket';
-import {
-  CosocketError,
-  Cursor,
-  Mongo,
-  MongoClientError,
-  MongoError,
-  MongoServerError,
-  MongoSizeError,
-  type Database,
-} from 'resty-mongo';
+import { CosocketError, Cursor, Mongo, MongoClientError, MongoError, MongoServerError, MongoSizeError, type Database } from 'resty-mongo';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../servers/ports.js';
 import { describeServer } from '../../servers/index.js';
@@ -49,7 +40,11 @@ describeServer('mongo', 'resty-mongo errors', (server) => {
 
   it('a command before connect says so, and names its command', async () => {
     const m = new Mongo();
-    const error = await m.db(dbName).collection('docs').findOne({}).catch((e: unknown) => e);
+    const error = await m
+      .db(dbName)
+      .collection('docs')
+      .findOne({})
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'closed', command: 'find' });
     expect((error as Error).message).toBe('not connected: call connect() first (find)');
   });
@@ -66,7 +61,10 @@ describeServer('mongo', 'resty-mongo errors', (server) => {
     expect(await db.command({ ping: 1 })).toMatchObject({ ok: 1 });
 
     // A write error is one too, named after the write command.
-    const duplicate = await db.collection('docs').insertOne({ _id: 1 }).catch((e: unknown) => e);
+    const duplicate = await db
+      .collection('docs')
+      .insertOne({ _id: 1 })
+      .catch((e: unknown) => e);
     expect(duplicate).toMatchObject({ code: 11000, address, command: 'insert' });
     expect((duplicate as MongoServerError).message).toBe((duplicate as MongoServerError).errmsg);
     expect(keepsConnection(duplicate)).toBe(true);
@@ -81,7 +79,11 @@ describeServer('mongo', 'resty-mongo errors', (server) => {
 
   it('a size error raised before sending names address and command and leaves the connection usable', async () => {
     const m = await open();
-    const error = await m.db(dbName).collection('big').insertOne({ blob: Buffer.alloc(16 * 1024 * 1024) }).catch((e: unknown) => e);
+    const error = await m
+      .db(dbName)
+      .collection('big')
+      .insertOne({ blob: Buffer.alloc(16 * 1024 * 1024) })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoSizeError);
     expect(error).toMatchObject({ address, command: 'insert' });
     expect((error as Error).message).toMatch(new RegExp(`above maxBsonObjectSize \\d+ \\(${address}, insert\\)$`));
@@ -102,7 +104,10 @@ describeServer('mongo', 'resty-mongo errors', (server) => {
     });
     await expect.poll(() => m).toBeDefined();
     // Outside the owner's context: cosocket refuses with `bad request` before anything is written.
-    const error = await m!.db(dbName).command({ ping: 1 }).catch((e: unknown) => e);
+    const error = await m!
+      .db(dbName)
+      .command({ ping: 1 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'bad request', address, command: 'ping' });
     expect(m!.connected).toBe(true);
     resume();
@@ -113,7 +118,10 @@ describeServer('mongo', 'resty-mongo errors', (server) => {
     const m = new Mongo();
     m.setTimeout(10_000);
     const connecting = m.connect(server.host, server.port);
-    const error = await m.db(dbName).command({ ping: 1 }).catch((e: unknown) => e);
+    const error = await m
+      .db(dbName)
+      .command({ ping: 1 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'socket busy connecting', command: 'ping' });
     await connecting;
     expect(await m.db(dbName).command({ ping: 1 })).toMatchObject({ ok: 1 });

@@ -7,7 +7,12 @@ import { Mongo, type Database } from 'resty-mongo';
  * share one), opened before the file's tests and dropped after them. `ready` receives both;
  * hooks the file registers afterwards run once they are there.
  */
-export function ownDatabase(server: { host: string; port: number }, name: string, timeoutMs: number, ready: (conn: Mongo, db: Database) => void): string {
+export function ownDatabase(
+  server: { host: string; port: number },
+  name: string,
+  timeoutMs: number,
+  ready: (conn: Mongo, db: Database) => void,
+): string {
   const dbName = `${name}_${process.pid}`;
   let conn: Mongo | undefined;
   let db: Database | undefined;

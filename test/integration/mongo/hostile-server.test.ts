@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedConnection, type ScriptedServer } from '@cosocket/test-kit';
 
 const OP_MSG = 2013;
-const HELLO = { isWritablePrimary: true, maxBsonObjectSize: 16777216, maxMessageSizeBytes: 48000000, maxWriteBatchSize: 100000, maxWireVersion: 21, ok: 1 };
+const HELLO = {
+  isWritablePrimary: true,
+  maxBsonObjectSize: 16777216,
+  maxMessageSizeBytes: 48000000,
+  maxWriteBatchSize: 100000,
+  maxWireVersion: 21,
+  ok: 1,
+};
 
 /** Reads one request; returns its requestID and command. */
 async function readRequest(conn: ScriptedConnection): Promise<{ id: number; cmd: Document }> {
@@ -53,8 +60,16 @@ const cases: [string, (id: number) => Buffer, RegExp][] = [
   ['truncated BSON', (id) => frame({ responseTo: id, payload: body({ ok: 1, pad: 'x'.repeat(40) }).subarray(0, 30) }), /truncated BSON/],
   ['OP_COMPRESSED', (id) => frame({ responseTo: id, opCode: 2012, payload: body({ ok: 1 }) }), /OP_COMPRESSED/],
   ['unknown opcode', (id) => frame({ responseTo: id, opCode: 2004, payload: body({ ok: 1 }) }), /opCode 2004/],
-  ['unknown section kind', (id) => frame({ responseTo: id, payload: Buffer.concat([Buffer.alloc(4), Buffer.from([9, 0, 0, 0, 0])]) }), /section kind 9/],
-  ['bad checksum', (id) => frame({ responseTo: id, payload: Buffer.concat([Buffer.from([1, 0, 0, 0]), body({ ok: 1 }).subarray(4), Buffer.alloc(4)]) }), /checksum/],
+  [
+    'unknown section kind',
+    (id) => frame({ responseTo: id, payload: Buffer.concat([Buffer.alloc(4), Buffer.from([9, 0, 0, 0, 0])]) }),
+    /section kind 9/,
+  ],
+  [
+    'bad checksum',
+    (id) => frame({ responseTo: id, payload: Buffer.concat([Buffer.from([1, 0, 0, 0]), body({ ok: 1 }).subarray(4), Buffer.alloc(4)]) }),
+    /checksum/,
+  ],
 ];
 
 describe('resty-mongo against hostile frames', () => {
@@ -67,7 +82,10 @@ describe('resty-mongo against hostile frames', () => {
       m.setTimeout(5000);
       await m.connect(server.host, server.port, { pool });
       const started = performance.now();
-      const error = await m.db('x').command({ ping: 1 }).catch((e: unknown) => e);
+      const error = await m
+        .db('x')
+        .command({ ping: 1 })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MongoProtocolError);
       expect((error as Error).message).toMatch(message);
       // It names where and in what: the message ends in (address, command).
@@ -114,7 +132,11 @@ describe('resty-mongo against hostile frames', () => {
     await expect(m.db('x').command({ ping: 1 })).rejects.toMatchObject({ code: 'timeout', address, command: 'ping' });
     await expect(m.setKeepalive()).rejects.toMatchObject({ code: 'closed' });
     // The next command says why the connection is gone; close() has nothing left to do.
-    const next = await m.db('x').collection('c').findOne({}).catch((e: unknown) => e);
+    const next = await m
+      .db('x')
+      .collection('c')
+      .findOne({})
+      .catch((e: unknown) => e);
     expect(next).toMatchObject({ code: 'closed', address, command: 'find' });
     expect((next as Error).message).toBe(`closed (after a read timeout) (${address}, find)`);
     await expect(m.close()).resolves.toBeUndefined();
@@ -131,7 +153,10 @@ describe('resty-mongo against hostile frames', () => {
     m.setTimeout(5000);
     await m.connect(server.host, server.port, { pool: 'hangup' });
     const address = `${server.host}:${server.port}`;
-    const error = await m.db('x').command({ count: 'c' }).catch((e: unknown) => e);
+    const error = await m
+      .db('x')
+      .command({ count: 'c' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'closed', address, command: 'count' });
     expect((error as Error).message).toBe(`closed (${address}, count)`);
     await expect(m.db('x').command({ ping: 1 })).rejects.toThrow(`closed (after a failed request) (${address}, ping)`);
@@ -151,7 +176,9 @@ describe('resty-mongo against hostile frames', () => {
     const m = new Mongo();
     m.setTimeout(5000);
     const address = `${server.host}:${server.port}`;
-    const error = await m.connect(server.host, server.port, { pool: 'liar', username: 'u', password: 'p', mechanism: 'SCRAM-SHA-256' }).catch((e: unknown) => e);
+    const error = await m
+      .connect(server.host, server.port, { pool: 'liar', username: 'u', password: 'p', mechanism: 'SCRAM-SHA-256' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MongoAuthError);
     expect(error).toMatchObject({ address, command: 'saslStart' });
     expect((error as Error).message).toBe(`SCRAM: the server nonce does not extend the client nonce (${address}, saslStart)`);

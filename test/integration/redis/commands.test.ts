@@ -74,7 +74,7 @@ describeServer('redis', 'resty-redis commands', (server) => {
     expect(await red.strlen(k)).toBe(value.length);
     const crlf = 'a\r\nb\0c\r\n';
     await red.set(k, crlf);
-    expect((await red.get(k) as Buffer).toString()).toBe(crlf);
+    expect(((await red.get(k)) as Buffer).toString()).toBe(crlf);
   });
 
   it('round-trips a 1 MiB value, as string and as Buffer', async () => {

@@ -113,7 +113,12 @@ describeServer('redis', 'resty-redis errors', (server) => {
     await m.connect(server.host, server.port);
     const k = key('mux');
     await m.set(k, 'text');
-    await expect(m.incr(k)).rejects.toMatchObject({ name: 'RedisReplyError', address, command: 'INCR', message: 'ERR value is not an integer or out of range' });
+    await expect(m.incr(k)).rejects.toMatchObject({
+      name: 'RedisReplyError',
+      address,
+      command: 'INCR',
+      message: 'ERR value is not an integer or out of range',
+    });
     expect(await m.get(k)).toBe('text');
     await m.close();
     await expect(m.close()).resolves.toBeUndefined();

@@ -40,7 +40,7 @@ describeServer('redis', 'RedisMultiplexed', (server) => {
     await before.close();
   });
 
-  it('its connection is in no cosocket pool: no pool name of its own, not among the server\'s open connections', async () => {
+  it("its connection is in no cosocket pool: no pool name of its own, not among the server's open connections", async () => {
     const name = `${server.host}:${server.port}`;
     const openBefore = poolStats()[name]?.open ?? 0;
     const m = await mux(server);
@@ -172,7 +172,7 @@ describe.skipIf(onDemandSkip('redis-server'))('RedisMultiplexed against a server
     const k = key('rt');
     expect(await m.set(k, 'v')).toBe('OK');
     const idBefore = Number(await m.client('id'));
-    await srv.pause();
+    srv.pause();
     try {
       const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => m.get(k)));
       // One error for every pending command, naming the command whose reply was awaited.
@@ -182,7 +182,7 @@ describe.skipIf(onDemandSkip('redis-server'))('RedisMultiplexed against a server
       }
       expect(m.connected).toBe(false);
     } finally {
-      await srv.resume();
+      srv.resume();
     }
     // A new connection: the stale replies of the timed-out one can never be read as ours.
     expect(await m.get(k)).toBe('v');

@@ -135,8 +135,7 @@ const redisPooled: LedgerCase = {
   async open() {
     const server = await durableRedis();
     return {
-      write: (id) =>
-        pooledWrite(withTimeouts(new Redis(), 500, 1000, 1000), server, 'redis-ledger', (red) => red.incr(REDIS_PREFIX + id)),
+      write: (id) => pooledWrite(withTimeouts(new Redis(), 500, 1000, 1000), server, 'redis-ledger', (red) => red.incr(REDIS_PREFIX + id)),
       fault: () => killAndRestart(server),
       applied: () => redisApplied(server),
       close: async () => undefined,

@@ -40,7 +40,8 @@ export async function runLedger(opts: LedgerOptions): Promise<LedgerRun> {
       if (result === 'ack') run.acked.push(id);
       else if (result === 'failed') run.failed.push(id);
       else run.unsent++;
-      if (result !== 'ack') await sleep(5 + Math.random() * 20); // a dead server: do not spin
+      if (result !== 'ack')
+        await sleep(5 + Math.random() * 20); // a dead server: do not spin
       else if (opts.pauseMs) await sleep(Math.random() * opts.pauseMs);
     }
   };

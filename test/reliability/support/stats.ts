@@ -21,7 +21,8 @@ export function emptyStats(): Stats {
 }
 
 const stats = emptyStats();
-const file = process.env.RELIABILITY_STATS_DIR === undefined ? undefined : join(process.env.RELIABILITY_STATS_DIR, `${process.pid}-${randomUUID()}.json`);
+const file =
+  process.env.RELIABILITY_STATS_DIR === undefined ? undefined : join(process.env.RELIABILITY_STATS_DIR, `${process.pid}-${randomUUID()}.json`);
 
 let dirty = false;
 let timer: NodeJS.Timeout | null = null;

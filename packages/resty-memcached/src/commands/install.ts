@@ -1,4 +1,4 @@
-import { COMMANDS, type Build, type CommandEntry } from './table.js';
+import { COMMANDS, type Build, type CommandEntry, type Exchange } from './table.js';
 import type { MemcachedCommands, MemcachedPipelineCommands } from './methods.js';
 
 /**
@@ -24,8 +24,8 @@ export function installCommands<T extends object>(
 }
 
 /** Runs a build with the arguments a method received (their types are the method's typings). */
-export function build(codec: Parameters<Build>[0], fn: Build, args: unknown[]): ReturnType<Build> {
-  return (fn as (codec: Parameters<Build>[0], ...args: unknown[]) => ReturnType<Build>)(codec, ...args);
+export function build(codec: Parameters<Build>[0], fn: Build, args: unknown[]): Exchange | null {
+  return (fn as (codec: Parameters<Build>[0], ...args: unknown[]) => Exchange | null)(codec, ...args);
 }
 
 // The table and its typings name the same commands.

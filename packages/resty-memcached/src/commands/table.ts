@@ -30,7 +30,7 @@ export interface Exchange {
   /** The memcached command (`get`, `flush_all`, ...), named in errors. */
   readonly command: string;
   readonly request: SendData;
-  read(src: ReplySource): Promise<unknown>;
+  readonly read: (src: ReplySource) => Promise<unknown>;
 }
 
 /** Checks the arguments and builds the exchange (null: nothing to send). */
@@ -82,7 +82,11 @@ function retrieve(command: 'get' | 'gets') {
 }
 
 function del(c: Codec, key: string): Exchange {
-  return { command: 'delete', request: deleteRequest(wireKey(key, c.encode)), read: (src) => readStatus(src, 'delete', c.opts, 'DELETED', NOT_FOUND) };
+  return {
+    command: 'delete',
+    request: deleteRequest(wireKey(key, c.encode)),
+    read: (src) => readStatus(src, 'delete', c.opts, 'DELETED', NOT_FOUND),
+  };
 }
 
 function touch(c: Codec, key: string, exptime: number): Exchange {

@@ -122,7 +122,9 @@ function nextLine(src: ReplySource, command: string, opts: ReadOptions, midReply
  */
 function nextBlock(src: ReplySource, header: ValueHeader, trailer: Buffer, command: string): Buffer | Promise<Buffer> {
   const buf = src.peek();
-  return buf.length >= header.bytes + trailer.length ? takeBlock(src, buf, 0, header, trailer, command) : readBlock(src, buf.length, header, trailer, command);
+  return buf.length >= header.bytes + trailer.length
+    ? takeBlock(src, buf, 0, header, trailer, command)
+    : readBlock(src, buf.length, header, trailer, command);
 }
 
 async function readBlock(src: ReplySource, have: number, header: ValueHeader, trailer: Buffer, command: string): Promise<Buffer> {
@@ -295,7 +297,11 @@ export async function readVersion(src: ReplySource, opts: ReadOptions): Promise<
 }
 
 function wrongKey(key: string, command: string): MemcachedProtocolError {
-  return new MemcachedProtocolError('key not asked for', `reply to ${command} holds a value for ${quote(key)}, a key that was not asked for`, command);
+  return new MemcachedProtocolError(
+    'key not asked for',
+    `reply to ${command} holds a value for ${quote(key)}, a key that was not asked for`,
+    command,
+  );
 }
 
 function partialLength(error: unknown): number {

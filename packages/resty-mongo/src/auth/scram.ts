@@ -63,7 +63,8 @@ export function parseServerFirst(text: string, clientNonce: string): ServerFirst
   const nonce = fields.r;
   const salt = fields.s;
   const iterations = Number(fields.i);
-  if (nonce === undefined || salt === undefined || fields.i === undefined) throw new MongoAuthError('SCRAM: malformed server-first message', { command: 'saslStart' });
+  if (nonce === undefined || salt === undefined || fields.i === undefined)
+    throw new MongoAuthError('SCRAM: malformed server-first message', { command: 'saslStart' });
   if (!nonce.startsWith(clientNonce) || nonce.length === clientNonce.length) {
     throw new MongoAuthError('SCRAM: the server nonce does not extend the client nonce', { command: 'saslStart' });
   }
@@ -100,7 +101,13 @@ export function passwordInput(mechanism: ScramMechanism, username: string, passw
 const keyCache = new Map<string, ScramKeys>();
 const KEY_CACHE_LIMIT = 64;
 
-export async function deriveKeys(mechanism: ScramMechanism, username: string, password: string, salt: Buffer, iterations: number): Promise<ScramKeys> {
+export async function deriveKeys(
+  mechanism: ScramMechanism,
+  username: string,
+  password: string,
+  salt: Buffer,
+  iterations: number,
+): Promise<ScramKeys> {
   const { hash, length } = HASHES[mechanism];
   const input = passwordInput(mechanism, username, password);
   const cacheKey = [mechanism, createHash('sha256').update(input).digest('base64'), salt.toString('base64'), iterations].join('\0');
@@ -127,7 +134,13 @@ export interface ClientFinal {
 }
 
 /** Computes the client-final message (with the proof) and the expected server signature. */
-export function clientFinal(mechanism: ScramMechanism, keys: ScramKeys, firstBare: string, serverFirstText: string, serverNonce: string): ClientFinal {
+export function clientFinal(
+  mechanism: ScramMechanism,
+  keys: ScramKeys,
+  firstBare: string,
+  serverFirstText: string,
+  serverNonce: string,
+): ClientFinal {
   const { hash } = HASHES[mechanism];
   const withoutProof = `c=biws,r=${serverNonce}`;
   const authMessage = `${firstBare},${serverFirstText},${withoutProof}`;
