@@ -80,6 +80,11 @@ export function tcp(options: TcpOptions = {}): TcpSocket<Buffer | string> {
  * A coroutine-style TCP socket: pull-based reads, per-phase timeouts, one reader and one writer
  * at a time, and a keepalive pool behind `setKeepalive`. Behaviour follows lua-nginx-module's
  * tcpsock (cosocket.md); failures throw CosocketError with OpenResty's error string as `code`.
+ *
+ * One class on purpose, though long: every operation checks and changes the same private state
+ * (connecting/reading/writing, the half-closed sides, the owning context, the lease, the
+ * matcher whose withheld bytes go back), which is OpenResty's one tcpsock object. The pieces
+ * without that state live beside it (reader, until, transport, writer, connector, lease).
  */
 export class TcpSocket<T extends Buffer | string = Buffer> implements ScopedSocket {
   private transport: Transport | null = null;
