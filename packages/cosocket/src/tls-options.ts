@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** The TLS part of a client's connect options (resty-redis, resty-memcached, resty-mongo). */
 export interface TlsConnectOptions {
   ssl?: unknown;
@@ -50,4 +52,23 @@ interface TlsCapable {
 export async function startTls(sock: TlsCapable, o: ClientTlsOptions, defaultServerName?: string): Promise<void> {
   if (o.ssl !== true) return;
   await sock.sslHandshake({ serverName: o.serverName ?? defaultServerName, verify: o.sslVerify !== false, ca: o.ca });
+}
+
+/**
+ * The TLS part of a client's default pool name: connections made with different TLS settings
+ * (plain or TLS, server name, verification, trusted CAs) never share a pool, so a caller that
+ * asks for a verified connection never gets one made with `sslVerify: false`. `plain`, or
+ * `tls(<serverName>,verify|noverify[,ca:<digest>])`.
+ */
+export function tlsPoolTag(o: ClientTlsOptions): string {
+  if (o.ssl !== true) return 'plain';
+  const cas = o.ca === undefined ? [] : Array.isArray(o.ca) ? o.ca : [o.ca];
+  const ca =
+    cas.length === 0
+      ? ''
+      : `,ca:${cas
+          .reduce((h, c) => h.update(c), createHash('sha256'))
+          .digest('hex')
+          .slice(0, 16)}`;
+  return `tls(${encodeURIComponent(o.serverName ?? '')},${o.sslVerify === false ? 'noverify' : 'verify'}${ca})`;
 }

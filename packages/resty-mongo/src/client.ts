@@ -9,6 +9,7 @@ import {
   OperationError,
   startTls,
   tcp,
+  tlsPoolTag,
   type ClientTlsOptions,
   type TcpSocket,
 } from 'cosocket';
@@ -143,7 +144,7 @@ export class Mongo {
     const address = isUnix ? host : `${host}:${String(port)}`;
     this.peer = address;
     this.explicitPool = opts.pool !== undefined;
-    const poolName = opts.pool ?? defaultPoolName(address, creds, opts.ssl === true);
+    const poolName = opts.pool ?? defaultPoolName(address, creds, opts);
     this.authenticatedLater = false;
     this.helloReply = undefined;
     this.resources.clear();
@@ -355,9 +356,14 @@ function credentialsOf(opts: MongoConnectOptions): Credentials | undefined {
   return { username: opts.username, password: opts.password, source: opts.authSource ?? 'admin', mechanism: opts.mechanism };
 }
 
-/** host:port[:tls][:authSource:user:sha256(password) prefix]: an authenticated socket never reaches another user. */
-export function defaultPoolName(address: string, creds: Credentials | undefined, tls: boolean): string {
-  let name = tls ? `${address}:tls` : address;
+/**
+ * host:port[:tls(serverName,verify|noverify[,ca:digest])][:authSource:user:sha256(password) prefix]:
+ * an authenticated socket never reaches another user, a verified one never one made without
+ * verification. `tls` may be the connect options or just whether TLS is on.
+ */
+export function defaultPoolName(address: string, creds: Credentials | undefined, tls: boolean | ClientTlsOptions): string {
+  const o = typeof tls === 'boolean' ? { ssl: tls } : tls;
+  let name = o.ssl === true ? `${address}:${tlsPoolTag(o)}` : address;
   if (creds !== undefined) {
     const digest = createHash('sha256').update(creds.password, 'utf8').digest('hex').slice(0, 16);
     name += `:${creds.source}:${creds.username}:${digest}`;

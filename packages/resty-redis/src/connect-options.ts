@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkTlsOptions } from 'cosocket';
+import { checkTlsOptions, tlsPoolTag } from 'cosocket';
 import { encodeCommand, RequestBuilder } from './encoder.js';
 import type { RedisConnectOptions } from './types.js';
 
@@ -48,7 +48,7 @@ export function defaultPoolName(args: ConnectArgs): string {
   const target = addressOf(args);
   const user = o.username ? encodeURIComponent(o.username) : '';
   const digest = o.password ? createHash('sha256').update(o.password).digest('hex').slice(0, 32) : '';
-  const tls = o.ssl ? `tls(${encodeURIComponent(o.serverName ?? '')},${o.sslVerify === false ? 'noverify' : 'verify'})` : 'plain';
+  const tls = tlsPoolTag(o);
   return `redis:${target}:${o.database ?? 0}:${user}:${digest}:${tls}`;
 }
 

@@ -25,12 +25,15 @@ describe('defaultPoolName', () => {
       name(6379, { ssl: true }),
       name(6379, { ssl: true, sslVerify: false }),
       name(6379, { ssl: true, serverName: 'x' }),
+      name(6379, { ssl: true, ca: 'CA one' }),
+      name(6379, { ssl: true, ca: ['CA two'] }),
       name(6380, {}),
       name(undefined, {}, 'unix:/tmp/r.sock'),
     ];
     expect(new Set(names).size).toBe(names.length);
     expect(names.join()).not.toMatch(/:a:|:b:/);
     expect(name(6379, { password: 'secret' })).not.toContain('secret');
+    expect(name(6379, { ssl: true, ca: 'CA one' })).not.toContain('CA one');
   });
 });
 
