@@ -17,3 +17,8 @@ export type { RedisCallMethods } from './command-methods.js';
 export type { RedisArg, RedisReply, RedisReplyArray, RedisOptions, RedisConnectOptions } from './types.js';
 export { CosocketError } from 'cosocket';
 export { RedisMultiplexed, DEFAULT_MAX_PENDING, type RedisMultiplexedOptions, type RedisMultiplexedConnectOptions } from './multiplex.js';
+export { parseRedisUrl, DEFAULT_REDIS_PORT, type RedisUrl } from './url.js';
+export { createClient, RedisClient, type RedisClientCommands } from './client/redis-client.js';
+export { RedisPipeline, RedisMulti, type RedisBatchCommands } from './client/batch.js';
+export type { RedisClientOptions, RedisClientTlsOptions } from './client/options.js';
+export type { MessageListener, RedisSubscription } from './client/subscriber.js';

@@ -48,7 +48,7 @@ export function refusal(lower: string, args: readonly unknown[]): string | null 
 }
 
 /** An argument as lower-case text (Buffers included), '' for numbers and others. */
-function word(arg: unknown): string {
+export function word(arg: unknown): string {
   if (typeof arg === 'string') return arg.toLowerCase();
   if (arg instanceof Uint8Array && arg.length <= 16) return Buffer.from(arg.buffer, arg.byteOffset, arg.length).toString('latin1').toLowerCase();
   return '';
