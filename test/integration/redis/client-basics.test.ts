@@ -82,12 +82,32 @@ describeServer('redis', 'createClient: commands, batches, close', (server) => {
     const results = await client.multi().set(k, '1').incr(k).lpush(k, 'x').get(k).exec();
     expect(results!.slice(0, 2)).toEqual(['OK', 2]);
     expect(results![2]).toBeInstanceOf(RedisReplyError);
+    expect((results![2] as RedisReplyError).command).toBe('LPUSH');
     expect(results![3]).toBe('2');
     const aborted = await failure(client.multi().incr(k).get().exec(), RedisReplyError);
     expect(aborted.code).toBe('EXECABORT');
     expect((aborted.cause as RedisReplyError).message).toMatch(/wrong number of arguments/);
     expect(await client.get(k)).toBe('2');
     await expect(client.multi().watch(k).exec()).rejects.toThrow(/watch cannot be queued here: WATCH needs one connection/);
+  });
+
+  it('multi() and pipeline() run on the shared connection: no pooled connection needed, nothing interleaves', async () => {
+    const client = make({ poolSize: 2, waitTimeout: 100 });
+    const k = key('multi-mux');
+    // The one pooled connection is held by a blocking command meanwhile.
+    const holder = client.blpop(key('multi-hold'), 0.3);
+    const rounds = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        Promise.all([client.multi().incr(k).incr(k).get(k).exec(), client.incr(k), client.pipeline().incr(k).get(k).exec()]),
+      ),
+    );
+    for (const [tx] of rounds) {
+      // Nothing ran between the two INCRs of a transaction.
+      const [a, b, read] = tx as [number, number, string];
+      expect([b, Number(read)]).toEqual([a + 1, a + 1]);
+    }
+    expect(await client.get(k)).toBe(String(50 * 4));
+    expect(await holder).toBeNull();
   });
 
   it('withConnection(): WATCH/MULTI flow, and the connection goes back on database 0 after a SELECT', async () => {

@@ -1,6 +1,6 @@
 import type { RedisCommands } from '../commands.generated.js';
 import { installCommandMethods } from '../command-methods.js';
-import { encodeCommand } from '../encoder.js';
+import { encodeCommand, type Encoded } from '../encoder.js';
 import { locateCommand, RedisClientError } from '../errors.js';
 import type { RedisArg, RedisReply } from '../types.js';
 import { routeOf } from './routing.js';
@@ -12,6 +12,8 @@ export interface QueuedCommand {
   args: readonly unknown[];
   /** Where the command alone would run (`mux` or `lease`). */
   route: 'mux' | 'lease';
+  /** The command as RESP, encoded when queued (which refuses a bad argument at once). */
+  encoded: Encoded;
 }
 
 /** What runs a finished batch: the client. */
@@ -53,9 +55,8 @@ abstract class CommandBatch {
     try {
       const route = routeOf(lower, args);
       if (route !== 'mux' && route !== 'lease') throw new RedisClientError(`${lower} cannot be queued here: ${route.refused}`);
-      // Encoded once here only to refuse a bad argument now rather than halfway through the batch.
-      encodeCommand(name, args);
-      this.queued.push({ name, lower, args, route });
+      // Encoded now: a bad argument is refused here, not halfway through the batch.
+      this.queued.push({ name, lower, args, route, encoded: encodeCommand(name, args) });
     } catch (error) {
       this.refused = locateCommand(error as Error, this.runner.address, name);
     }

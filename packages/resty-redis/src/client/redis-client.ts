@@ -1,11 +1,12 @@
-import { ClientPool, configure, CosocketError, DEFAULT_MAX_PENDING, keepsConnection } from 'cosocket';
+import { ClientPool, configure, CosocketError } from 'cosocket';
 import type { Redis } from '../client.js';
 import type { RedisCommands } from '../commands.generated.js';
 import { installCommandMethods, type RedisCallMethods } from '../command-methods.js';
 import { locateCommand, PIPELINE, RedisClientError, RedisReplyError } from '../errors.js';
-import { RedisMultiplexed } from '../multiplex.js';
 import type { RedisArg, RedisReply } from '../types.js';
+import { encodeCommand, RequestBuilder, type Encoded } from '../encoder.js';
 import { RedisMulti, RedisPipeline, type BatchRunner, type QueuedCommand } from './batch.js';
+import { ClientMultiplexed } from './client-mux.js';
 import { Slot } from './leases.js';
 import { resolveClientOptions, type RedisClientOptions, type ResolvedClientOptions } from './options.js';
 import { blockingReadTimeout, routeOf } from './routing.js';
@@ -40,9 +41,8 @@ export class RedisClient implements BatchRunner {
   private readonly settings: ResolvedClientOptions;
   private readonly pool: ClientPool<Slot>;
   /** The shared connection; null with `poolSize: 1`, where every command leases the one connection. */
-  private readonly mux: RedisMultiplexed | null;
+  private readonly mux: ClientMultiplexed | null;
   private muxStarted = false;
-  private readonly maxPending: number;
   private readonly subscriber: Subscriber;
   private closing: Promise<void> | null = null;
 
@@ -51,9 +51,8 @@ export class RedisClient implements BatchRunner {
     const s = resolveClientOptions(urlOrOptions, options);
     this.settings = s;
     this.address = s.address;
-    this.maxPending = s.maxPending ?? DEFAULT_MAX_PENDING;
     if (s.poolSize > 1) {
-      this.mux = new RedisMultiplexed({ returnBuffers: s.returnBuffers, maxReplySize: s.maxReplySize, maxPending: this.maxPending });
+      this.mux = new ClientMultiplexed({ returnBuffers: s.returnBuffers, maxReplySize: s.maxReplySize, maxPending: s.maxPending });
       this.mux.setTimeouts(s.connectTimeout, s.commandTimeout, s.commandTimeout);
     } else {
       this.mux = null;
@@ -121,19 +120,20 @@ export class RedisClient implements BatchRunner {
     return this.closing;
   }
 
-  /** @internal The pipeline's `exec()`: one batch on the multiplexed connection when every command may go there, else a lease. */
+  /**
+   * @internal The pipeline's `exec()`: one entry on the multiplexed connection when every
+   * command may go there, else on a leased connection (a blocking command in it).
+   */
   async runPipeline(commands: QueuedCommand[]): Promise<RedisReply[]> {
     this.checkOpen(PIPELINE);
     const mux = this.mux;
-    if (mux !== null && commands.length <= this.maxPending - mux.pendingCount && commands.every((c) => c.route === 'mux')) {
+    if (mux !== null && commands.every((c) => c.route === 'mux')) {
       this.startMux(mux);
-      const settled = await Promise.allSettled(commands.map((c) => mux.call(c.name, ...(c.args as RedisArg[]))));
-      return settled.map((s) => {
-        if (s.status === 'fulfilled') return s.value;
-        // A server error reply is that command's result; anything else failed the whole batch.
-        if (keepsConnection(s.reason)) return s.reason as RedisReplyError;
-        throw s.reason;
-      });
+      return mux.batch(
+        joined(commands.map((c) => c.encoded)),
+        commands.map((c) => c.name),
+        PIPELINE,
+      );
     }
     const readMs = Math.max(...commands.map((c) => this.readTimeoutOf(c.lower, c.args)));
     return this.pool.use(async (slot) => {
@@ -144,24 +144,27 @@ export class RedisClient implements BatchRunner {
     }, PIPELINE);
   }
 
-  /** @internal The transaction's `exec()`: MULTI, the commands, EXEC in one write on a leased connection. */
+  /**
+   * @internal The transaction's `exec()`: MULTI, the commands and EXEC written in one piece, as
+   * one entry of the multiplexed connection (no other caller's command can land inside it, and
+   * nothing queued there changes the connection's state: the client refuses SELECT, WATCH,
+   * ... while queueing); on a leased connection with `poolSize: 1`.
+   */
   async runMulti(commands: QueuedCommand[]): Promise<RedisReply[] | null> {
     this.checkOpen('MULTI');
+    const mux = this.mux;
+    if (mux !== null) {
+      this.startMux(mux);
+      const request = joined([MULTI, ...commands.map((c) => c.encoded), EXEC]);
+      return execReply(await mux.batch(request, ['MULTI', ...commands.map((c) => c.name), 'EXEC'], 'MULTI'), commands);
+    }
     return this.pool.use(async (slot) => {
       const red = await slot.redis();
       red.initPipeline();
       void red.multi();
       for (const c of commands) void red.call(c.name, ...(c.args as RedisArg[]));
       void red.exec();
-      const replies = await red.commitPipeline();
-      const result = replies[replies.length - 1]!;
-      if (result instanceof RedisReplyError) {
-        // EXECABORT: a command was refused while queueing; the first refusal says which.
-        const refused = replies.slice(1, -1).find((r) => r instanceof RedisReplyError);
-        if (refused !== undefined) Object.defineProperty(result, 'cause', { value: refused, configurable: true, writable: true });
-        throw result;
-      }
-      return result as RedisReply[] | null;
+      return execReply(await red.commitPipeline(), commands);
     }, 'MULTI');
   }
 
@@ -188,7 +191,7 @@ export class RedisClient implements BatchRunner {
   }
 
   /** Connects the shared connection on first use (a client that is never used opens nothing). */
-  private startMux(mux: RedisMultiplexed): void {
+  private startMux(mux: ClientMultiplexed): void {
     if (this.muxStarted) return;
     this.muxStarted = true;
     const { host, port, options } = this.settings.target;
@@ -203,6 +206,36 @@ export class RedisClient implements BatchRunner {
   static {
     installCommandMethods(RedisClient.prototype, (self, name, lower, args) => self.dispatch(name, lower, args));
   }
+}
+
+const MULTI = encodeCommand('MULTI', []);
+const EXEC = encodeCommand('EXEC', []);
+
+/** Encoded commands back to back, as one request. */
+function joined(requests: readonly Encoded[]): Encoded {
+  if (requests.every((r) => typeof r === 'string')) return requests.join('');
+  const builder = new RequestBuilder();
+  for (const r of requests) builder.add(r);
+  return builder.finish();
+}
+
+/**
+ * The result of MULTI, the commands, EXEC: EXEC's reply, each error in it naming its own
+ * command; an EXECABORT (a command refused while queueing) is thrown, its `cause` the first
+ * refusal. `null`: a WATCH aborted the transaction.
+ */
+function execReply(replies: RedisReply[], commands: readonly QueuedCommand[]): RedisReply[] | null {
+  const result = replies[replies.length - 1]!;
+  if (result instanceof RedisReplyError) {
+    const refused = replies.slice(1, -1).find((r) => r instanceof RedisReplyError);
+    if (refused !== undefined) Object.defineProperty(result, 'cause', { value: refused, configurable: true, writable: true });
+    throw result;
+  }
+  if (!Array.isArray(result)) return null;
+  result.forEach((value, i) => {
+    if (value instanceof RedisReplyError) value.locate(undefined, commands[i]?.name.toUpperCase());
+  });
+  return result;
 }
 
 /** A command after `close()`. */

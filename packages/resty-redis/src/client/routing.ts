@@ -43,8 +43,23 @@ const SESSION_ONLY: Record<string, string> = {
 /** CLIENT subcommands that change the state of the connection they run on. */
 const SESSION_CLIENT_SUBCOMMANDS = new Set(['setname', 'tracking', 'reply', 'caching', 'no-evict', 'no-touch', 'setinfo']);
 
+/** Commands whose route depends on their arguments (a BLOCK option, a CLIENT subcommand). */
+const ARGUMENT_ROUTED = new Set(['client', 'xread', 'xreadgroup']);
+/** Routes by command name, found once (bounded: `call` may name anything). */
+const ROUTES = new Map<string, Route>();
+
 /** The route of command `lower` (lower case) with `args`. */
 export function routeOf(lower: string, args: readonly unknown[]): Route {
+  if (ARGUMENT_ROUTED.has(lower)) return findRoute(lower, args);
+  let route = ROUTES.get(lower);
+  if (route === undefined) {
+    route = findRoute(lower, args);
+    if (ROUTES.size < 1024) ROUTES.set(lower, route);
+  }
+  return route;
+}
+
+function findRoute(lower: string, args: readonly unknown[]): Route {
   if (refusal(lower, args) === null) return 'mux';
   const advice = SESSION_ONLY[lower];
   if (advice !== undefined) return { refused: advice };
