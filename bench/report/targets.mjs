@@ -21,6 +21,10 @@ export const TARGETS = [
   { suite: 'redis', scenario: 'pipeline 1000', ours: 'resty-redis', peers: ['redis-benchmark'], min: 0.5 },
   { suite: 'redis', scenario: '64 callers', ours: 'resty-redis mux', peers: ['ioredis auto'], min: 1.0 },
   { suite: 'redis', scenario: '64 callers', ours: 'resty-redis mux', peers: ['node-redis eq'], min: 1.0 },
+  // The client layer (createClient, issue 17): one caller costs no more than the socket-level
+  // Redis, and many callers sharing it beat ioredis's autopipelining.
+  { suite: 'redis', scenario: 'GET 100 B', ours: 'resty-redis client', peers: ['resty-redis'], min: 0.95 },
+  { suite: 'redis', scenario: '64 callers', ours: 'resty-redis client', peers: ['ioredis auto'], min: 1.2 },
   { suite: 'memcached', scenario: 'get 100 B', ours: 'resty-memcached', peers: SERIAL_MC_PEERS, min: 1.5, ceiling: RAW },
   { suite: 'memcached', scenario: 'set 100 B', ours: 'resty-memcached', peers: SERIAL_MC_PEERS, min: 1.5, ceiling: RAW },
   { suite: 'memcached', scenario: 'multi-get 100', ours: 'resty-memcached', peers: ['memjs', 'memjs eq'], min: 3, ceiling: RAW },

@@ -2,7 +2,7 @@
 // Every reply is checked; a mismatch voids the run.
 import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
-import { Redis, RedisMultiplexed } from 'resty-redis';
+import { createClient as createRestyClient, Redis, RedisMultiplexed } from 'resty-redis';
 import { check } from '../lib/measure.mjs';
 import { runChild, versionOf } from '../lib/child.mjs';
 import { memoizedExchange, rawConnection, respBulk, respCommand } from '../lib/raw-exchange.mjs';
@@ -73,6 +73,12 @@ const variants = {
     },
     teardown: (c) => c.close(),
   },
+  ...restyClientVariant('resty-redis client', {}, 'createClient defaults: poolSize 10 (1 multiplexed connection + leases), RESP2'),
+  ...restyClientVariant(
+    'resty-redis client lease',
+    { poolSize: 1 },
+    'createClient with poolSize 1: no multiplexed connection, every command leases the pooled connection (for the per-command choice)',
+  ),
   'raw socket': {
     options: {
       description:
@@ -142,6 +148,40 @@ const variants = {
   ...nodeRedisVariant('node-redis', {}, 'library defaults (RESP as the library defaults, no command timeout), 1 connection'),
   ...nodeRedisVariant('node-redis eq', { RESP: 2 }, 'equalized: RESP2, no command timeout, 1 connection'),
 };
+
+/** createClient: the client layer (the connection choice per command is the client's). */
+function restyClientVariant(name, opts, description) {
+  return {
+    [name]: {
+      options: { RESP: 2, timeouts: 'client defaults (10 s connect, cosocket 60 s command)', ...opts, description },
+      version: null,
+      async setup({ host, port }) {
+        this.version = await versionOf('resty-redis');
+        const c = createRestyClient({ host, port, ...opts });
+        // Connects on first use: connect before measuring, as the other variants do.
+        await c.ping();
+        return {
+          get: (k) => c.get(k),
+          set: (k, v) => c.set(k, v),
+          incr: (k) => c.incr(k),
+          mget: (ks) => c.mget(...ks),
+          hgetall: async (k) => {
+            const h = await c.hgetall(k);
+            return Array.isArray(h) ? flatToObject(h) : h;
+          },
+          pipeline(n, k) {
+            const p = c.pipeline();
+            for (let i = 0; i < n; i++) p.get(k);
+            return p.exec();
+          },
+          concurrentGet: (k) => c.get(k),
+          close: () => c.close(),
+        };
+      },
+      teardown: (c) => c.close(),
+    },
+  };
+}
 
 function ioredisVariant(name, opts, description) {
   return {
