@@ -11,7 +11,7 @@ import type { RedisConnectOptions, RedisOptions, RedisReply } from './types.js';
 export { DEFAULT_MAX_PENDING };
 
 /** One connection's reply stream: the socket, the decoder its bytes go through, its address. */
-interface Connection {
+export interface Connection {
   sock: TcpSocket<Buffer>;
   decoder: ReplyDecoder;
   address: string;
@@ -147,7 +147,7 @@ export class RedisMultiplexed extends MultiplexedClient<Connection, Encoded> {
  * Every error names the command: a failure of the connection while this reply was awaited is
  * the error every pending command gets.
  */
-function readReply(conn: Connection, name: string): RedisReply | Promise<RedisReply> {
+export function readReply(conn: Connection, name: string): RedisReply | Promise<RedisReply> {
   const d = conn.decoder;
   if (d.available === 0) return readReplySlow(conn, name);
   const reply = d.shift();

@@ -1,16 +1,7 @@
-import type { TcpSocket } from 'cosocket';
-import type { ReplyDecoder } from '../decoder.js';
 import type { Encoded } from '../encoder.js';
 import { locateCommand, locateReply } from '../errors.js';
-import { RedisMultiplexed } from '../multiplex.js';
+import { readReply, RedisMultiplexed, type Connection } from '../multiplex.js';
 import type { RedisReply } from '../types.js';
-
-/** What a reply reader of the multiplexed connection gets (its `Connection`). */
-interface Replies {
-  sock: TcpSocket<Buffer>;
-  decoder: ReplyDecoder;
-  address: string;
-}
 
 /**
  * The client's multiplexed connection: `RedisMultiplexed`, plus batches sent as **one** entry of
@@ -20,13 +11,26 @@ interface Replies {
  */
 export class ClientMultiplexed extends RedisMultiplexed {
   /**
+   * One command the client already routed here and encoded: the path of `RedisMultiplexed`'s
+   * command methods without their checks (done once by the client).
+   */
+  send(name: string, request: Encoded): Promise<RedisReply> {
+    const before = this.mux.pendingCount;
+    const reply = this.mux.enqueue(request, (conn) => readReply(conn, name));
+    if (this.mux.pendingCount > before) return reply;
+    return reply.catch((error: unknown) => {
+      throw locateCommand(error, this.address, name);
+    });
+  }
+
+  /**
    * Sends `request` (the commands named `names`, encoded back to back) and resolves one reply
    * per command; error replies are values, each naming its command. A failure of the connection
    * rejects with the command `operation`.
    */
   batch(request: Encoded, names: readonly string[], operation: string): Promise<RedisReply[]> {
     const before = this.mux.pendingCount;
-    const reply = this.mux.enqueue(request, (conn: Replies) => readReplies(conn, names, operation));
+    const reply = this.mux.enqueue(request, (conn) => readReplies(conn, names, operation));
     // Refused at once (closed, too many pending): only then is the error this batch's alone to name.
     if (this.mux.pendingCount > before) return reply;
     return reply.catch((error: unknown) => {
@@ -36,13 +40,13 @@ export class ClientMultiplexed extends RedisMultiplexed {
 }
 
 /** `names.length` replies, without an await while they are buffered already. */
-function readReplies(conn: Replies, names: readonly string[], operation: string): RedisReply[] | Promise<RedisReply[]> {
+function readReplies(conn: Connection, names: readonly string[], operation: string): RedisReply[] | Promise<RedisReply[]> {
   const out = new Array<RedisReply>(names.length);
   const i = take(conn, names, out, 0);
   return i === names.length ? out : readRest(conn, names, out, i, operation);
 }
 
-async function readRest(conn: Replies, names: readonly string[], out: RedisReply[], from: number, operation: string): Promise<RedisReply[]> {
+async function readRest(conn: Connection, names: readonly string[], out: RedisReply[], from: number, operation: string): Promise<RedisReply[]> {
   let i = from;
   while (i < names.length) {
     try {
@@ -56,7 +60,7 @@ async function readRest(conn: Replies, names: readonly string[], out: RedisReply
 }
 
 /** Takes the decoded replies into `out` from index `i`; returns the next index. */
-function take(conn: Replies, names: readonly string[], out: RedisReply[], i: number): number {
+function take(conn: Connection, names: readonly string[], out: RedisReply[], i: number): number {
   const d = conn.decoder;
   while (i < names.length && d.available > 0) {
     const reply = d.shift();

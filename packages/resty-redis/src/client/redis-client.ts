@@ -174,8 +174,14 @@ export class RedisClient implements BatchRunner {
     const route = routeOf(lower, args);
     const mux = this.mux;
     if (route === 'mux' && mux !== null) {
+      let request: Encoded;
+      try {
+        request = encodeCommand(name, args);
+      } catch (error) {
+        return Promise.reject(locateCommand(error, this.address, name));
+      }
       if (!this.muxStarted) this.startMux(mux);
-      return mux.call(name, ...(args as RedisArg[]));
+      return mux.send(name, request);
     }
     if (route === 'mux' || route === 'lease') {
       const readMs = this.readTimeoutOf(lower, args);
