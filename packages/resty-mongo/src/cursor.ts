@@ -111,17 +111,35 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     return doc;
   }
 
+  /**
+   * The next document of the batch in hand, without waiting, or undefined when the next one
+   * needs `next()`: none in hand, or the batch's last (after which `next()` may have to send a
+   * getMore or a killCursors), or the last within the limit.
+   */
+  takeBuffered(): T | undefined {
+    if (this.index + 1 >= this.batch.length) return undefined;
+    const limit = this.options.limit;
+    if (limit !== undefined && limit > 0 && this.returned + 1 >= limit) return undefined;
+    const doc = this.batch[this.index]!;
+    this.batch[this.index++] = undefined as T;
+    this.returned++;
+    return doc;
+  }
+
   /** Every remaining document. */
   async toArray(): Promise<T[]> {
     const out: T[] = [];
-    for (let doc = await this.next(); doc !== null; doc = await this.next()) out.push(doc);
-    return out;
+    for (;;) {
+      const doc = this.takeBuffered() ?? (await this.next());
+      if (doc === null) return out;
+      out.push(doc);
+    }
   }
 
   /** `for await` over the documents; leaving the loop early kills the server cursor. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     try {
-      for (let doc = await this.next(); doc !== null; doc = await this.next()) yield doc;
+      for (let doc = this.takeBuffered() ?? (await this.next()); doc !== null; doc = this.takeBuffered() ?? (await this.next())) yield doc;
     } finally {
       // `break` out of for-await lands here: kill the server cursor.
       if (!this.closed) await this.close();

@@ -9,6 +9,8 @@ import { formatSort } from './sort.js';
 
 /** A transform added by `map`. */
 type Transform = (doc: unknown) => unknown;
+/** "No document in hand" (a transform may return undefined). */
+const NONE: unique symbol = Symbol('none in hand');
 
 /**
  * The client layer's cursors (the driver's `AbstractCursor`): lazy (nothing is sent before the
@@ -66,12 +68,30 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
       return doc as TSchema;
     }
     if (this.wasClosed) return null;
-    const raw = await this.cursor().next();
+    const cursor = this.cursor();
+    const raw = cursor.takeBuffered() ?? (await cursor.next());
     if (raw === null) {
       this.wasClosed = true;
       return null;
     }
-    let doc: unknown = raw;
+    return this.transformed(raw);
+  }
+
+  /** The next document when one is in hand, without waiting; `NONE` when `next()` is needed. */
+  private takeBuffered(): TSchema | typeof NONE {
+    if (this.peeked !== null || this.inner === null) return NONE;
+    const raw = this.inner.takeBuffered();
+    return raw === undefined ? NONE : this.transformed(raw);
+  }
+
+  /** The next document, from the batch in hand when there is one. */
+  private nextDocument(): TSchema | null | Promise<TSchema | null> {
+    const doc = this.takeBuffered();
+    return doc === NONE ? this.next() : doc;
+  }
+
+  private transformed(raw: unknown): TSchema {
+    let doc = raw;
     for (const transform of this.transforms) doc = transform(doc);
     return doc as TSchema;
   }
@@ -93,8 +113,11 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   /** Every remaining document. */
   async toArray(): Promise<TSchema[]> {
     const out: TSchema[] = [];
-    for (let doc = await this.next(); doc !== null; doc = await this.next()) out.push(doc);
-    return out;
+    for (;;) {
+      const doc = await this.nextDocument();
+      if (doc === null) return out;
+      out.push(doc);
+    }
   }
 
   /** Calls `fn` on each document; returning `false` stops (and closes the cursor). */
@@ -110,7 +133,7 @@ export abstract class AbstractCursor<TSchema = Document> implements AsyncIterabl
   /** `for await` over the documents; leaving the loop early kills the server cursor. */
   async *[Symbol.asyncIterator](): AsyncGenerator<TSchema, void, void> {
     try {
-      for (let doc = await this.next(); doc !== null; doc = await this.next()) yield doc;
+      for (let doc = await this.nextDocument(); doc !== null; doc = await this.nextDocument()) yield doc;
     } finally {
       await this.close();
     }
