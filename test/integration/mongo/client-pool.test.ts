@@ -160,7 +160,7 @@ describeServer('mongo', 'MongoClient pool', (server) => {
     await Promise.all(closing);
     // The two leased at once finished; the four waiting for a connection were refused.
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
-    for (const o of outcomes.filter((o) => o.status === 'rejected')) expect((o).reason).toMatchObject({ code: 'closed' });
+    for (const o of outcomes.filter((o) => o.status === 'rejected')) expect(o.reason).toMatchObject({ code: 'closed' });
     expect(poolStats()[name]?.open ?? 0).toBe(0);
     await client.close();
 
