@@ -97,6 +97,9 @@ export async function typed(client: MongoClient): Promise<void> {
   // An untyped collection takes anything.
   const loose = client.db().collection('anything');
   await loose.find({ whatever: { $gt: 1 }, nested: { deep: true } }).toArray();
+  await loose.insertOne({ _id: 1, any: 'thing' }); // any _id when the schema does not say
+  const looseId: ObjectId = (await loose.insertOne({ x: 1 })).insertedId;
+  void looseId;
   const filter: Filter<Product> = { price: 1 };
   void filter;
 }

@@ -25,8 +25,8 @@ export type WithId<TSchema> = EnhancedOmit<TSchema, '_id'> & { _id: InferIdType<
 /** A document without its `_id`. */
 export type WithoutId<TSchema> = Omit<TSchema, '_id'>;
 
-/** A document to insert: `_id` optional (generated when missing). */
-export type OptionalId<TSchema> = EnhancedOmit<TSchema, '_id'> & { _id?: InferIdType<TSchema> };
+/** A document to insert: `_id` optional (generated when missing); any `_id` for a schema with an index signature. */
+export type OptionalId<TSchema> = string extends keyof TSchema ? TSchema : EnhancedOmit<TSchema, '_id'> & { _id?: InferIdType<TSchema> };
 
 /** A document to insert: `_id` optional unless the schema requires it. */
 export type OptionalUnlessRequiredId<TSchema> = TSchema extends { _id: unknown } ? TSchema : OptionalId<TSchema>;
