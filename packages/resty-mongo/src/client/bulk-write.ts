@@ -36,7 +36,7 @@ export type AnyBulkWriteOperation<TSchema = Document> =
   | { deleteMany: DeleteModel<TSchema> };
 
 /** Statements of one kind, sent together (in as many commands as the server's limits need). */
-interface Batch {
+export interface Batch {
   kind: WriteKind;
   statements: Document[];
   /** The operation index of each statement. */
@@ -53,13 +53,11 @@ interface Batch {
 export async function runBulkWrite(
   db: Database,
   collection: string,
-  operations: readonly Document[],
+  batches: readonly Batch[],
   ordered: boolean,
   fields: Document | undefined,
   acknowledged: boolean,
 ): Promise<BulkWriteResult> {
-  if (!Array.isArray(operations) || operations.length === 0) throw new TypeError('bulkWrite needs a non-empty array of operations');
-  const batches = ordered ? consecutive(operations) : byKind(operations);
   const result = emptyBulkResult(acknowledged);
   const writeErrors: WriteError[] = [];
   let writeConcernError: Document | undefined;
@@ -100,6 +98,15 @@ export async function runBulkWrite(
     throw new MongoBulkWriteError({ writeErrors, writeConcernError }, result).locate(db.conn.address, failedKind);
   }
   return result;
+}
+
+/**
+ * The batches of a `bulkWrite`, checked before anything is sent (a bad operation is a
+ * `TypeError` that costs no connection).
+ */
+export function planBulkWrite(operations: readonly Document[], ordered: boolean): Batch[] {
+  if (!Array.isArray(operations) || operations.length === 0) throw new TypeError('bulkWrite needs a non-empty array of operations');
+  return ordered ? consecutive(operations) : byKind(operations);
 }
 
 /** The statement of one operation, and its kind. */

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { checkReplacement, checkUpdate, copyOptions, writeCommandFields } from '../collection-commands.js';
 import type { Collection as DatabaseCollection } from '../collection.js';
-import { runBulkWrite, type AnyBulkWriteOperation } from './bulk-write.js';
+import { planBulkWrite, runBulkWrite, type AnyBulkWriteOperation } from './bulk-write.js';
 import { AggregationCursor, FindCursor, ListIndexesCursor } from './cursors.js';
 import type { Db, DbOptions } from './db.js';
 import { createIndexesCommand, describeIndex, type IndexSpecification } from './indexes.js';
@@ -69,6 +69,7 @@ export class Collection<TSchema extends Document = Document> {
 
   /** Inserts documents; a failure rejects with `MongoBulkWriteError` (ordered: stops there; unordered: carries on). */
   async insertMany(docs: readonly OptionalUnlessRequiredId<TSchema>[], options: BulkWriteOptions = {}): Promise<InsertManyResult<TSchema>> {
+    if (!Array.isArray(docs) || docs.length === 0) throw new TypeError('insertMany needs a non-empty array of documents');
     const w = resolveWrite(options, this.options.writeConcern);
     try {
       const { insertedCount, insertedIds } = await this.run('insert', (col) => col.insertMany(docs as readonly Document[], w.options));
@@ -82,13 +83,14 @@ export class Collection<TSchema extends Document = Document> {
   async bulkWrite(operations: readonly AnyBulkWriteOperation<TSchema>[], options: BulkWriteOptions = {}): Promise<BulkWriteResult> {
     const w = resolveWrite(options, this.options.writeConcern);
     const fields = writeCommandFields(w.options);
-    return this.db.run('bulkWrite', (db) =>
-      runBulkWrite(db, this.collectionName, operations as readonly Document[], options.ordered ?? true, fields, w.acknowledged),
-    );
+    const ordered = options.ordered ?? true;
+    const batches = planBulkWrite(operations as readonly Document[], ordered);
+    return this.db.run('bulkWrite', (db) => runBulkWrite(db, this.collectionName, batches, ordered, fields, w.acknowledged));
   }
 
   /** Updates the first document matching `filter` (update operators, or a pipeline). */
   async updateOne(filter: Filter<TSchema>, update: UpdateFilter<TSchema> | Document[], options: UpdateOptions = {}): Promise<UpdateResult<TSchema>> {
+    checkUpdate(update as Document);
     const w = resolveWrite(options, this.options.writeConcern);
     const result = await this.run('update', (col) => col.updateOne(filter as Document, update, w.options));
     return { acknowledged: w.acknowledged, ...result } as UpdateResult<TSchema>;
@@ -96,6 +98,7 @@ export class Collection<TSchema extends Document = Document> {
 
   /** Updates every document matching `filter`. */
   async updateMany(filter: Filter<TSchema>, update: UpdateFilter<TSchema> | Document[], options: UpdateOptions = {}): Promise<UpdateResult<TSchema>> {
+    checkUpdate(update as Document);
     const w = resolveWrite(options, this.options.writeConcern);
     const result = await this.run('update', (col) => col.updateMany(filter as Document, update, w.options));
     return { acknowledged: w.acknowledged, ...result } as UpdateResult<TSchema>;
@@ -103,6 +106,7 @@ export class Collection<TSchema extends Document = Document> {
 
   /** Replaces the first document matching `filter` whole (no update operators). */
   async replaceOne(filter: Filter<TSchema>, replacement: WithoutId<TSchema>, options: ReplaceOptions = {}): Promise<UpdateResult<TSchema>> {
+    checkReplacement(replacement as Document);
     const w = resolveWrite(options, this.options.writeConcern);
     const result = await this.run('update', (col) => col.replaceOne(filter as Document, replacement as Document, w.options));
     return { acknowledged: w.acknowledged, ...result } as UpdateResult<TSchema>;
