@@ -84,13 +84,13 @@ export class Collection<TSchema extends Document = Document> {
     const w = resolveWrite(options, this.options.writeConcern);
     const fields = writeCommandFields(w.options);
     const ordered = options.ordered ?? true;
-    const batches = planBulkWrite(operations as readonly Document[], ordered);
+    const batches = planBulkWrite(operations, ordered);
     return this.db.run('bulkWrite', (db) => runBulkWrite(db, this.collectionName, batches, ordered, fields, w.acknowledged));
   }
 
   /** Updates the first document matching `filter` (update operators, or a pipeline). */
   async updateOne(filter: Filter<TSchema>, update: UpdateFilter<TSchema> | Document[], options: UpdateOptions = {}): Promise<UpdateResult<TSchema>> {
-    checkUpdate(update as Document);
+    checkUpdate(update);
     const w = resolveWrite(options, this.options.writeConcern);
     const result = await this.run('update', (col) => col.updateOne(filter as Document, update, w.options));
     return { acknowledged: w.acknowledged, ...result } as UpdateResult<TSchema>;
@@ -98,7 +98,7 @@ export class Collection<TSchema extends Document = Document> {
 
   /** Updates every document matching `filter`. */
   async updateMany(filter: Filter<TSchema>, update: UpdateFilter<TSchema> | Document[], options: UpdateOptions = {}): Promise<UpdateResult<TSchema>> {
-    checkUpdate(update as Document);
+    checkUpdate(update);
     const w = resolveWrite(options, this.options.writeConcern);
     const result = await this.run('update', (col) => col.updateMany(filter as Document, update, w.options));
     return { acknowledged: w.acknowledged, ...result } as UpdateResult<TSchema>;
@@ -106,7 +106,7 @@ export class Collection<TSchema extends Document = Document> {
 
   /** Replaces the first document matching `filter` whole (no update operators). */
   async replaceOne(filter: Filter<TSchema>, replacement: WithoutId<TSchema>, options: ReplaceOptions = {}): Promise<UpdateResult<TSchema>> {
-    checkReplacement(replacement as Document);
+    checkReplacement(replacement);
     const w = resolveWrite(options, this.options.writeConcern);
     const result = await this.run('update', (col) => col.replaceOne(filter as Document, replacement as Document, w.options));
     return { acknowledged: w.acknowledged, ...result } as UpdateResult<TSchema>;
