@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { channel } from 'node:diagnostics_channel';
 import { logError } from './config.js';
 
@@ -35,6 +35,17 @@ interface Frame {
 }
 
 const storage = new AsyncLocalStorage<Frame>();
+/** Created at module load, outside any context (and outside every other AsyncLocalStorage's store too). */
+const DETACHED = new AsyncResource('cosocket:detached');
+
+/**
+ * Runs `fn` outside every request context: sockets it connects, and the async work it starts,
+ * belong to no request (a `withContext` that ends never closes them). For connections a client
+ * owns for good: a multiplexer's, a subscriber's.
+ */
+export function runDetached<T>(fn: () => T): T {
+  return DETACHED.runInAsyncScope(fn);
+}
 
 /** The context of the running code, if any. */
 export function currentContext(): RequestContext | undefined {

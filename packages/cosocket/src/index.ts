@@ -23,10 +23,20 @@ export {
   type RequestBatch,
 } from './multiplexer.js';
 export { MultiplexedClient } from './multiplexed-client.js';
-export { poolStats, closeAllPools, POOL_CHANNEL, type PoolStats, type PoolEvent } from './pool.js';
+export { poolStats, closeAllPools, closePool, POOL_CHANNEL, type PoolStats, type PoolEvent } from './pool.js';
 export { ConnectionSlot } from './connection-slot.js';
 export {
+  ClientPool,
+  DEFAULT_CLIENT_CONNECT_TIMEOUT,
+  DEFAULT_MAX_WAITING,
+  type ClientPoolOptions,
+  type PooledConnection,
+  type PoolConnectOptions,
+} from './client-pool.js';
+export { badUrl, maskUrl } from './url-error.js';
+export {
   withContext,
+  runDetached,
   ctx,
   spawn,
   wait,

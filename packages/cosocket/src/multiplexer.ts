@@ -16,7 +16,7 @@
  * - more than `maxPending` commands queued or in flight: the extra one rejects at once with
  *   `CosocketError` code `too many pending commands`, without being sent.
  */
-import { AsyncResource } from 'node:async_hooks';
+import { runDetached } from './context.js';
 import { CosocketError } from './errors.js';
 import { PendingQueue } from './pending-queue.js';
 import type { SendData } from './send-data.js';
@@ -24,13 +24,6 @@ import { tcp, unpooledTcp, type TcpSocket } from './socket.js';
 
 /** Default bound on commands queued or awaiting a reply. */
 export const DEFAULT_MAX_PENDING = 10_000;
-
-/**
- * Created at module load, outside any request context: connections and their reader and
- * writer loops run in this scope, so a multiplexed socket belongs to no request (a
- * `withContext` that ends never closes it, and callers from any context may share it).
- */
-const DETACHED = new AsyncResource('cosocket:multiplexed');
 
 /** Requests written together: `finish()` gives what one `send` (one writev) carries. */
 export interface RequestBatch<R> {
@@ -224,7 +217,7 @@ export class Multiplexer<C, R = SendData> {
       }
     }
     this.writing = true;
-    DETACHED.runInAsyncScope(() => void this.writeLoop(this.epoch, this.sock!, this.conn as C));
+    runDetached(() => void this.writeLoop(this.epoch, this.sock!, this.conn as C));
   };
 
   /** Sends the queued requests batch by batch, one send (one writev) per batch. */
@@ -288,11 +281,13 @@ export class Multiplexer<C, R = SendData> {
     if (this.connecting !== null) return this.connecting;
     this.state = 'connecting';
     const epoch = this.epoch;
-    const sock = DETACHED.runInAsyncScope(unpooledTcp);
+    // Connections and their reader and writer loops run detached: a multiplexed socket belongs
+    // to no request (a withContext that ends never closes it; callers from any context share it).
+    const sock = runDetached(unpooledTcp);
     sock.setTimeouts(...this.timeouts);
     // Known before the connect finishes, so close() or a failure meanwhile closes it.
     this.sock = sock;
-    const attempt = DETACHED.runInAsyncScope(() => this.protocol.open(sock));
+    const attempt = runDetached(() => this.protocol.open(sock));
     this.connecting = attempt.then(
       (conn) => {
         this.connecting = null;

@@ -290,10 +290,15 @@ export function poolStats(): Record<string, PoolStats> {
   return out;
 }
 
+/** Closes the idle connections of pool `key` (a client closing its own pool). Connections in use are untouched. */
+export function closePool(key: string): void {
+  const pool = pools.get(key);
+  if (pool === undefined) return;
+  for (const entry of pool.idle.splice(0)) closeIdle(pool.key, entry, 'shutdown');
+  dropIfEmpty(pool);
+}
+
 /** Closes every idle pooled connection (graceful shutdown). Connections in use are untouched. */
 export function closeAllPools(): void {
-  for (const pool of [...pools.values()]) {
-    for (const entry of pool.idle.splice(0)) closeIdle(pool.key, entry, 'shutdown');
-    dropIfEmpty(pool);
-  }
+  for (const key of [...pools.keys()]) closePool(key);
 }

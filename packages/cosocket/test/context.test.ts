@@ -1,7 +1,21 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
-import { closeAllPools, CosocketError, ctx, kill, LEAK_CHANNEL, named, spawn, tcp, timerAt, wait, waitAll, withContext } from '../src/index.js';
+import {
+  closeAllPools,
+  CosocketError,
+  ctx,
+  kill,
+  LEAK_CHANNEL,
+  named,
+  runDetached,
+  spawn,
+  tcp,
+  timerAt,
+  wait,
+  waitAll,
+  withContext,
+} from '../src/index.js';
 
 let servers: ScriptedServer[] = [];
 afterEach(async () => {
@@ -224,6 +238,26 @@ describe('socket binding and cleanup', () => {
     expect(leaks).toEqual([{ socket: `${server.host}:${server.port}` }]);
     // A socket of a finished context reports closed, not bad request (cosocket.md §2.2).
     await expect(sock.send('x')).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('a socket connected under runDetached belongs to no context: the context that made it ends, it stays open', async () => {
+    const server = await pingServer();
+    let sock = tcp();
+    await withContext(async () => {
+      expect(() => runDetached(() => ctx())).toThrow('outside a request context');
+    });
+    await withContext(async () => {
+      await runDetached(async () => {
+        sock = tcp();
+        await sock.connect(server.host, server.port);
+      });
+    });
+    await withContext(async () => {
+      await sock.send('PING\n');
+      expect((await sock.receive()).toString()).toBe('PONG');
+    });
+    expect(server.open).toBe(1);
+    await sock.close();
   });
 });
 
