@@ -1,11 +1,10 @@
 // The hand-typed replies of TypedRedisCommands against a real redis-server: each case runs with
 // string replies and with `returnBuffers`, and resolves what its type says (under
-// `returnBuffers` every bulk and status string is a Buffer, HGETALL's keys stay strings). The
-// typed surface here is a `Redis` seen through TypedRedisCommands, with the one reply transform
-// (HGETALL) applied by name as the client layer applies it.
+// `returnBuffers` every bulk and status string is a Buffer, HGETALL's keys stay strings).
 import { expect, it } from 'vitest';
-import { Redis, type TypedRedisCommands } from 'resty-redis';
-import { TYPED_REPLY_TRANSFORMS } from '../../../packages/resty-redis/src/commands/reply-transforms.js';
+import { Redis, type RedisArg, type RedisReply, type TypedRedisCommands } from 'resty-redis';
+import { installCommandMethods, type CommandSender } from '../../../packages/resty-redis/src/command-methods.js';
+import { installTypedReplyMethods } from '../../../packages/resty-redis/src/commands/reply-transforms.js';
 import { describeServer } from '../../servers/index.js';
 import { closeAfterEach } from '@cosocket/test-kit';
 import { client, key } from './helpers.js';
@@ -71,18 +70,17 @@ const CASES: Case[] = [
   ['publish', (c, k) => c.publish(k, 'm'), 0],
 ];
 
-/** A Redis seen as TypedRedisCommands, with the typed-reply transforms applied by name. */
-function typed<S extends Bulk>(red: Redis): TypedRedisCommands<S> {
-  return new Proxy(red, {
-    get(target, name, receiver) {
-      const value: unknown = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      const transform = typeof name === 'string' ? TYPED_REPLY_TRANSFORMS.get(name) : undefined;
-      const method = value as (...args: unknown[]) => Promise<never>;
-      return transform ? async (...args: unknown[]) => transform(await method.apply(target, args)) : method.bind(target);
-    },
-  }) as unknown as TypedRedisCommands<S>;
+/**
+ * A typed surface built as a client builds one: the typed-reply methods (HGETALL) and then the
+ * command table installed on a prototype, each command sent through a `Redis`.
+ */
+class TypedSurface {
+  constructor(readonly red: Redis) {}
 }
+const sendThroughRedis: CommandSender<TypedSurface> = (self, name, _lower, args) => self.red.call(name, ...(args as RedisArg[]));
+installTypedReplyMethods(TypedSurface.prototype, sendThroughRedis);
+installCommandMethods(TypedSurface.prototype, sendThroughRedis);
+const typed = <S extends Bulk>(red: Redis): TypedRedisCommands<S> => new TypedSurface(red) as unknown as TypedRedisCommands<S>;
 
 /** `expected` as the decoder returns it: Buffers for strings under `returnBuffers`, the case's keys filled in. */
 function decoded(expected: unknown, buffers: boolean, keys: Record<string, string>): unknown {
@@ -118,5 +116,16 @@ describeServer('redis', 'typed replies', (server) => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('call() leaves HGETALL raw, as its RedisReply type says', async () => {
+    const red = await client(server);
+    open.push(red);
+    const k = key('typed:raw-hgetall');
+    const c = typed(red) as TypedRedisCommands & { call(name: string, ...args: RedisArg[]): Promise<RedisReply> };
+    await c.hset(k, 'a', '1');
+    expect(await c.call('HGETALL', k)).toEqual(['a', '1']);
+    expect(await c.hgetall(k)).toEqual({ a: '1' });
+    await red.del(k);
   });
 });
