@@ -18,7 +18,6 @@ export type { IndexSpecification } from './client/indexes.js';
 export type * from './client/options.js';
 export type * from './client/results.js';
 export type * from './client/schema.js';
-export { parseConnectionString } from './uri/index.js';
 // The layer underneath: one connection (lua-resty-mongol's shape).
 export { Mongo, defaultPoolName, type MongoOptions, type MongoConnectOptions, type ConnectionResource } from './client.js';
 export { Database } from './database.js';
@@ -31,7 +30,27 @@ export {
 } from './collection.js';
 export type { FindOptions as DatabaseFindOptions, FindAndModifyOptions } from './collection-commands.js';
 export { Cursor, type CursorOptions, type CursorHost } from './cursor.js';
-export { MongoError, MongoServerError, MongoProtocolError, MongoAuthError, MongoSizeError, MongoClientError, type WriteError } from './errors.js';
+export {
+  MongoError,
+  MongoServerError,
+  MongoProtocolError,
+  MongoAuthError,
+  MongoSizeError,
+  MongoClientError,
+  MongoParseError,
+  type WriteError,
+} from './errors.js';
+export {
+  parseConnectionString,
+  type ParsedConnectionString,
+  type ConnectionStringAuth,
+  type ConnectionStringHost,
+  type ConnectionStringOptions,
+  type HostType,
+  type AuthMechanism,
+  type ReadPreferenceMode,
+  type Compressor,
+} from './uri/index.js';
 export type { ServerLimits } from './handshake.js';
 export type { ScramMechanism } from './auth/scram.js';
 export { CosocketError, OperationError, keepsConnection } from 'cosocket';

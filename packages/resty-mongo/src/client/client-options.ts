@@ -1,6 +1,7 @@
-import { DEFAULT_CLIENT_CONNECT_TIMEOUT, badUrl } from 'cosocket';
+import { DEFAULT_CLIENT_CONNECT_TIMEOUT } from 'cosocket';
 import type { MongoConnectOptions, MongoOptions } from '../client.js';
 import type { WriteConcernSettings } from '../collection-commands.js';
+import { MongoParseError } from '../errors.js';
 import { parseConnectionString } from '../uri/index.js';
 
 /**
@@ -97,10 +98,10 @@ export interface ClientSettings {
 
 const DEFAULT_PORT = 27017;
 
-/** Resolves the URL and the options; a bad URL throws the parser's error, a bad option a `TypeError`/`RangeError`. */
+/** Resolves the URL and the options; a bad URL throws `MongoParseError` (a `TypeError`), a bad option a `TypeError`/`RangeError`. */
 export function resolveSettings(url: string, options: MongoClientOptions): ClientSettings {
   if (typeof url !== 'string') throw new TypeError('MongoClient needs a connection string (mongodb://...)');
-  if (/^mongodb\+srv:/i.test(url)) throw badUrl(url, 'mongodb+srv:// is not supported yet (SRV resolution comes with the topology issue)');
+  if (/^mongodb\+srv:/i.test(url)) throw new MongoParseError(url, 'mongodb+srv:// is not supported yet (SRV resolution comes with the topology issue)');
   const parsed = parseConnectionString(url);
   const fromUrl = lowerKeys(parsed.options);
   const pick = <T>(name: string, check: (v: unknown) => v is T): T | undefined => {
@@ -110,7 +111,7 @@ export function resolveSettings(url: string, options: MongoClientOptions): Clien
     return value;
   };
   const first = parsed.hosts[0];
-  if (first === undefined) throw badUrl(url, 'missing the host');
+  if (first === undefined) throw new MongoParseError(url, 'missing the host');
   const unix = first.type === 'unix';
   const host = unix ? `unix:${first.host}` : first.host;
   const port = unix ? undefined : (first.port ?? DEFAULT_PORT);
