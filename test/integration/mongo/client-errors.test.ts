@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient, MongoServerError, MongoServerSelectionError } from 'resty-mongo';
+import { MongoClient, MongoParseError, MongoServerError, MongoServerSelectionError } from 'resty-mongo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeServer, onDemandSkip, startFerretDB, type FerretDBServer } from '../../servers/index.js';
 
@@ -197,7 +197,9 @@ describeServer('mongo', 'MongoClient errors and options', (server) => {
     expect(() => new MongoClient('http://localhost')).toThrow(TypeError);
     expect(() => new MongoClient('mongodb+srv://cluster.example.com')).toThrow(/mongodb\+srv/);
     expect(() => new MongoClient('mongodb://h', { maxPoolSize: 0 })).toThrow(RangeError);
-    expect(() => new MongoClient('mongodb://u:p@h/?authMechanism=MONGODB-X509')).toThrow(/authMechanism MONGODB-X509 is not supported/);
+    expect(() => new MongoClient('mongodb://u@h/?authMechanism=MONGODB-X509')).toThrow(/authMechanism MONGODB-X509 is not supported/);
+    expect(() => new MongoClient('mongodb://h/?authMechanism=MONGODB-AWS')).toThrow(/authMechanism MONGODB-AWS is not supported/);
+    expect(() => new MongoClient('mongodb://user:s3cret@h:1/db?tls=true&ssl=false')).toThrow(MongoParseError);
   });
 
   it('defaults: port 27017, database from the URL else test, the timeouts of the client layer', () => {

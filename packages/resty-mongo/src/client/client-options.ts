@@ -118,6 +118,10 @@ export function resolveSettings(url: string, options: MongoClientOptions): Clien
   const address = unix ? host : `${host}:${String(port)}`;
 
   const connect: MongoConnectOptions = {};
+  const mechanism = pick('authMechanism', isString);
+  if (mechanism !== undefined && mechanism !== 'DEFAULT' && mechanism !== 'SCRAM-SHA-256' && mechanism !== 'SCRAM-SHA-1') {
+    throw new TypeError(`authMechanism ${mechanism} is not supported (SCRAM-SHA-256 and SCRAM-SHA-1 are)`);
+  }
   const username = options.auth?.username ?? parsed.auth?.username ?? undefined;
   if (username !== undefined && username !== null) {
     connect.username = username;
@@ -125,11 +129,7 @@ export function resolveSettings(url: string, options: MongoClientOptions): Clien
     if (password === undefined || password === null) throw new TypeError(`user ${username} has no password (SCRAM needs one)`);
     connect.password = password;
     connect.authSource = pick('authSource', isString) ?? parsed.auth?.db ?? 'admin';
-    const mechanism = pick('authMechanism', isString);
     if (mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-1') connect.mechanism = mechanism;
-    else if (mechanism !== undefined && mechanism !== 'DEFAULT') {
-      throw new TypeError(`authMechanism ${mechanism} is not supported (SCRAM-SHA-256 and SCRAM-SHA-1 are)`);
-    }
   }
   const tls = pick('tls', isBoolean) ?? pick('ssl', isBoolean) ?? false;
   if (pick('tlsCertificateKeyFile', isString) !== undefined)
