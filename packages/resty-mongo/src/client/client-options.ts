@@ -101,7 +101,8 @@ const DEFAULT_PORT = 27017;
 /** Resolves the URL and the options; a bad URL throws `MongoParseError` (a `TypeError`), a bad option a `TypeError`/`RangeError`. */
 export function resolveSettings(url: string, options: MongoClientOptions): ClientSettings {
   if (typeof url !== 'string') throw new TypeError('MongoClient needs a connection string (mongodb://...)');
-  if (/^mongodb\+srv:/i.test(url)) throw new MongoParseError(url, 'mongodb+srv:// is not supported yet (SRV resolution comes with the topology issue)');
+  if (/^mongodb\+srv:/i.test(url))
+    throw new MongoParseError(url, 'mongodb+srv:// is not supported yet (SRV resolution comes with the topology issue)');
   const parsed = parseConnectionString(url);
   const fromUrl = lowerKeys(parsed.options);
   const pick = <T>(name: string, check: (v: unknown) => v is T): T | undefined => {

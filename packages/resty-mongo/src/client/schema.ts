@@ -101,8 +101,10 @@ export interface RootFilterOperators<TSchema> {
   $jsonSchema?: Document;
 }
 
-/** A query filter on `TSchema`. */
-export type Filter<TSchema> = { [K in keyof WithId<TSchema>]?: Condition<WithId<TSchema>[K]> } & RootFilterOperators<TSchema> & DottedPaths;
+/** A query filter on `TSchema` (anything, for a schema with an index signature such as the default `Document`). */
+export type Filter<TSchema> = string extends keyof TSchema
+  ? Document
+  : { [K in keyof WithId<TSchema>]?: Condition<WithId<TSchema>[K]> } & RootFilterOperators<TSchema> & DottedPaths;
 
 /** Known fields with a value of their own type, and dotted paths. */
 export type MatchKeysAndValues<TSchema> = { readonly [K in keyof TSchema]?: TSchema[K] } & DottedPaths;
