@@ -2,7 +2,7 @@
 // timeout, cursors that hold no connection between batches, and close().
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { POOL_CHANNEL, poolStats, type PoolEvent } from 'cosocket';
+import { POOL_CHANNEL, poolStats, withContext, type PoolEvent } from 'cosocket';
 import { CosocketError, MongoClient } from 'resty-mongo';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeServer } from '../../servers/index.js';
@@ -103,6 +103,29 @@ describeServer('mongo', 'MongoClient pool', (server) => {
       await client.close();
     }
     expect(poolStats()[name]?.open ?? 0).toBe(0);
+  });
+
+  it('request contexts (withContext, as HTTP handlers run) share one client; connections outlive the contexts that used them', async () => {
+    const client = new MongoClient(url, { maxPoolSize: 4 });
+    try {
+      const items = client.db().collection<{ _id: number; n: number }>('items');
+      const handler = (k: number) =>
+        withContext(async () => {
+          const doc = await items.findOne({ _id: k % 20 });
+          let seen = 0;
+          for await (const _ of items.find({ n: { $lt: 6 } }).batchSize(2)) seen++;
+          return (doc?.n ?? -1) + seen * 100;
+        });
+      const results = await Promise.all(Array.from({ length: 60 }, (_, k) => handler(k)));
+      expect(results).toEqual(Array.from({ length: 60 }, (_, k) => (k % 20) + 600));
+      const reused = poolStats()[client.poolName]!;
+      expect(reused.open).toBeGreaterThan(0); // pooled, not closed when their contexts ended
+      expect(reused.open).toBeLessThanOrEqual(4);
+      expect(await handler(3)).toBe(603);
+      expect(poolStats()[client.poolName]!.created).toBe(reused.created);
+    } finally {
+      await client.close();
+    }
   });
 
   it('a for-await body holds no connection: with maxPoolSize 1 it can run other operations; getMore goes over pooled connections', async () => {
