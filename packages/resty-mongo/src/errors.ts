@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import { OperationError } from 'cosocket';
+import { maskConnectionString } from './uri/mask.js';
 
 /**
  * Base class of every error resty-mongo words itself; transport failures are cosocket's
@@ -118,6 +119,27 @@ export class MongoSizeError extends MongoError {
 export class MongoClientError extends MongoError {
   /** Always `'MongoClientError'`. */
   override name = 'MongoClientError';
+}
+
+/**
+ * A connection string that the MongoDB Connection String or URI Options specification calls
+ * invalid. A `TypeError`, like every bad URL of the client layer (api.md): the message quotes the
+ * string with its passwords masked and says what is wrong, `bad URL "mongodb://u:****@h:0": ...`.
+ */
+export class MongoParseError extends TypeError {
+  /** Always `'MongoParseError'`. */
+  override name = 'MongoParseError';
+  /** The connection string, passwords masked. */
+  readonly uri: string;
+  /** What is wrong with it. */
+  readonly problem: string;
+
+  constructor(uri: string, problem: string) {
+    const masked = maskConnectionString(uri);
+    super(`bad URL "${masked}": ${problem}`);
+    this.uri = masked;
+    this.problem = problem;
+  }
 }
 
 /** Names for codes a server may send without `codeName` (FerretDB omits it in write errors). */

@@ -8,7 +8,27 @@ export { Mongo, defaultPoolName, type MongoOptions, type MongoConnectOptions, ty
 export { Database } from './database.js';
 export { Collection, type FindOptions, type UpdateResult } from './collection.js';
 export { Cursor, type CursorOptions } from './cursor.js';
-export { MongoError, MongoServerError, MongoProtocolError, MongoAuthError, MongoSizeError, MongoClientError, type WriteError } from './errors.js';
+export {
+  MongoError,
+  MongoServerError,
+  MongoProtocolError,
+  MongoAuthError,
+  MongoSizeError,
+  MongoClientError,
+  MongoParseError,
+  type WriteError,
+} from './errors.js';
+export {
+  parseConnectionString,
+  type ParsedConnectionString,
+  type ConnectionStringAuth,
+  type ConnectionStringHost,
+  type ConnectionStringOptions,
+  type HostType,
+  type AuthMechanism,
+  type ReadPreferenceMode,
+  type Compressor,
+} from './uri/index.js';
 export type { ServerLimits } from './handshake.js';
 export type { ScramMechanism } from './auth/scram.js';
 export { CosocketError, OperationError, keepsConnection } from 'cosocket';
