@@ -73,3 +73,21 @@ describe('createClient', () => {
     await client.close();
   });
 });
+
+// Compile-time checks (tsc -p tsconfig.json): the client's reply types are the socket-level ones.
+export async function clientTyped(): Promise<void> {
+  const text = createClient('h');
+  const s: string | undefined = (await text.get('k'))?.value;
+  const map: Record<string, { value: string; flags: number }> = await text.getMulti(['a']);
+  const cas: string | undefined = (await text.gets(['a']))['a']?.cas;
+  const n: number | null = await text.incr('n', 1);
+  const stored: boolean = await text.set('k', 'v', 0, 1);
+  const bin = createClient('h', { returnBuffers: true, poolSize: 2 });
+  const buf: Buffer | undefined = (await bin.getMulti(['a']))['a']?.value;
+  // @ts-expect-error a Buffer client's value is not a string
+  const wrong: string | undefined = (await bin.get('k'))?.value;
+  const leased: Buffer | undefined = await bin.withConnection(async (memc) => (await memc.get('k'))?.value);
+  // @ts-expect-error getMulti takes an array
+  void text.getMulti('k');
+  void [s, map, cas, n, stored, buf, wrong, leased];
+}
