@@ -1,6 +1,8 @@
 /**
  * resty-memcached: a memcached text-protocol client on cosockets, after lua-resty-memcached,
- * with binary-safe values and keys that cannot inject commands. See the package README.
+ * with binary-safe values and keys that cannot inject commands. `createClient` is the client
+ * that owns its connections; `Memcached` and `MemcachedMultiplexed` are the layer underneath.
+ * See the package README.
  *
  * @module resty-memcached
  */
