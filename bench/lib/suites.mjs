@@ -29,7 +29,7 @@ export const CONFIGS = {
     ],
   },
   memcached: {
-    ours: ['resty-memcached', 'resty-memcached mux'],
+    ours: ['resty-memcached', 'resty-memcached mux', 'resty-memcached client', 'resty-memcached client leased'],
     peers: [
       { name: 'raw socket', defaults: 'raw socket', ceiling: true },
       { name: 'memjs', defaults: 'memjs', equalized: 'memjs eq' },
