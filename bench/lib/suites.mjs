@@ -36,7 +36,7 @@ export const CONFIGS = {
       { name: 'memcached (3rd-Eden)', defaults: 'memcached', equalized: 'memcached eq' },
     ],
   },
-  mongo: { ours: ['resty-mongo', 'MongoClient'], peers: [{ name: 'mongodb', defaults: 'mongodb', equalized: 'mongodb eq' }] },
+  mongo: { ours: ['resty-mongo', 'resty-mongo client'], peers: [{ name: 'mongodb', defaults: 'mongodb', equalized: 'mongodb eq' }] },
 };
 
 /** A suite's scenario module (SCENARIOS, VARIANTS, seed) and the path its children run. */

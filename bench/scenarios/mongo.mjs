@@ -48,7 +48,7 @@ const variants = {
     teardown: (c) => c.close(),
   },
   // The client layer: the same code as the official driver's variants, only the class differs.
-  ...driverShaped('MongoClient', '', 'resty-mongo MongoClient, defaults (maxPoolSize 100)', RestyMongoClient, 'resty-mongo'),
+  ...driverShaped('resty-mongo client', '', 'resty-mongo MongoClient, defaults (maxPoolSize 100)', RestyMongoClient, 'resty-mongo'),
   ...driverShaped('mongodb', '', 'library defaults (maxPoolSize 100)', MongoClient, 'mongodb'),
   ...driverShaped('mongodb eq', '&maxPoolSize=1', 'equalized: one connection, no operation timeout', MongoClient, 'mongodb'),
 };
