@@ -29,14 +29,14 @@ export const CONFIGS = {
     ],
   },
   memcached: {
-    ours: ['resty-memcached', 'resty-memcached mux'],
+    ours: ['resty-memcached', 'resty-memcached mux', 'resty-memcached client', 'resty-memcached client leased'],
     peers: [
       { name: 'raw socket', defaults: 'raw socket', ceiling: true },
       { name: 'memjs', defaults: 'memjs', equalized: 'memjs eq' },
       { name: 'memcached (3rd-Eden)', defaults: 'memcached', equalized: 'memcached eq' },
     ],
   },
-  mongo: { ours: ['resty-mongo'], peers: [{ name: 'mongodb', defaults: 'mongodb', equalized: 'mongodb eq' }] },
+  mongo: { ours: ['resty-mongo', 'resty-mongo client'], peers: [{ name: 'mongodb', defaults: 'mongodb', equalized: 'mongodb eq' }] },
 };
 
 /** A suite's scenario module (SCENARIOS, VARIANTS, seed) and the path its children run. */

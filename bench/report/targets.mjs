@@ -35,8 +35,15 @@ export const TARGETS = [
   // Not in the issue's list: the multiplexed memcached mode must at least match the peers when
   // many callers share one client, or it does not pay for itself.
   { suite: 'memcached', scenario: '16 callers get', ours: 'resty-memcached mux', peers: SERIAL_MC_PEERS, min: 1.0 },
+  // The client layer (issue 17): createClient shares one multiplexed connection; it must beat
+  // memjs by half with 16 callers and cost next to nothing over the socket-level object serially.
+  { suite: 'memcached', scenario: '16 callers get', ours: 'resty-memcached client', peers: ['memjs', 'memjs eq'], min: 1.5 },
+  { suite: 'memcached', scenario: 'get 100 B', ours: 'resty-memcached client', peers: ['resty-memcached'], min: 0.95 },
   ...MONGO_SCENARIOS.map((scenario) => ({ suite: 'mongo', scenario, ours: 'resty-mongo', peers: ['mongodb', 'mongodb eq'], min: 1.0 })),
   ...MONGO_SCENARIOS.map((scenario) => ({ suite: 'mongo', scenario, ours: 'resty-mongo', peers: ['mongodb', 'mongodb eq'], maxCpu: 1.0 })),
+  // The client layer (issue 17): MongoClient >= 1.0x the driver, with lower client CPU per operation.
+  ...MONGO_SCENARIOS.map((scenario) => ({ suite: 'mongo', scenario, ours: 'resty-mongo client', peers: ['mongodb'], min: 1.0 })),
+  ...MONGO_SCENARIOS.map((scenario) => ({ suite: 'mongo', scenario, ours: 'resty-mongo client', peers: ['mongodb'], maxCpu: 1.0 })),
 ];
 
 /** Rounds of a scenario with redis-benchmark folded in as a pseudo-variant. */

@@ -1,7 +1,7 @@
 // MongoDB scenarios (FerretDB), one client variant per process (forked by bench/run.mjs).
 // FerretDB dominates wall time; client CPU µs per op is the fairer figure and is reported too.
 import { MongoClient } from 'mongodb';
-import { Mongo } from 'resty-mongo';
+import { Mongo, MongoClient as RestyMongoClient } from 'resty-mongo';
 import { check } from '../lib/measure.mjs';
 import { runChild, versionOf } from '../lib/child.mjs';
 
@@ -47,18 +47,21 @@ const variants = {
     },
     teardown: (c) => c.close(),
   },
-  ...official('mongodb', '', 'library defaults (maxPoolSize 100)'),
-  ...official('mongodb eq', '&maxPoolSize=1', 'equalized: one connection, no operation timeout'),
+  // The client layer: the same code as the official driver's variants, only the class differs.
+  ...driverShaped('resty-mongo client', '', 'resty-mongo MongoClient, defaults (maxPoolSize 100)', RestyMongoClient, 'resty-mongo'),
+  ...driverShaped('mongodb', '', 'library defaults (maxPoolSize 100)', MongoClient, 'mongodb'),
+  ...driverShaped('mongodb eq', '&maxPoolSize=1', 'equalized: one connection, no operation timeout', MongoClient, 'mongodb'),
 };
 
-function official(name, extra, description) {
+/** A variant on a client of the official driver's shape (the driver, or resty-mongo's MongoClient). */
+function driverShaped(name, extra, description, Client, pkg) {
   return {
     [name]: {
       options: { uri: `mongodb://host:port/?directConnection=true${extra}`, description },
       version: null,
       async setup({ host, port }) {
-        this.version = await versionOf('mongodb');
-        const client = new MongoClient(`mongodb://${host}:${port}/?directConnection=true${extra}`);
+        this.version = await versionOf(pkg);
+        const client = new Client(`mongodb://${host}:${port}/?directConnection=true${extra}`);
         await client.connect();
         const db = client.db('bench');
         return {

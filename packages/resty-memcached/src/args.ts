@@ -85,7 +85,8 @@ export function toStatsArg(arg: unknown): string | undefined {
   return arg;
 }
 
-/** The peer's address as errors name it: `host:port`, or the `unix:/path` host itself. */
+/** The peer's address as errors name it: `host:port`, `[::1]:port`, or the `unix:/path` host itself. */
 export function addressOf(host: string, port: unknown): string {
-  return /^unix:/i.test(host) ? `unix:${host.slice(5)}` : `${host}:${String(port)}`;
+  if (/^unix:/i.test(host)) return `unix:${host.slice(5)}`;
+  return host.includes(':') ? `[${host}]:${String(port)}` : `${host}:${String(port)}`;
 }

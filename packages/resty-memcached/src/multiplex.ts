@@ -14,7 +14,7 @@ import { addressOf } from './args.js';
 import { codecOf, type Codec, type MemcachedOptions } from './commands/codec.js';
 import { build, installCommands } from './commands/install.js';
 import type { MemcachedCommands } from './commands/methods.js';
-import type { Build } from './commands/table.js';
+import type { Build, Exchange } from './commands/table.js';
 import { MemcachedClientError, MemcachedProtocolError } from './errors.js';
 
 export { DEFAULT_MAX_PENDING };
@@ -136,7 +136,11 @@ export class MemcachedMultiplexed<B extends boolean = false> extends Multiplexed
     } catch (error) {
       return Promise.reject(error);
     }
-    if (exchange === null) return Promise.resolve({});
+    return exchange === null ? Promise.resolve({}) : this.send(exchange);
+  }
+
+  /** @internal A built exchange, queued on the shared connection (also the client layer's way in, src/client/). */
+  send(exchange: Exchange): Promise<unknown> {
     const status = this.mux.status;
     if (status === 'idle' || status === 'closed') {
       const message = status === 'idle' ? 'not connected: call connect() first' : 'closed (close() was called)';

@@ -1,21 +1,45 @@
 import type { Document } from 'bson';
+import {
+  aggregateCommand,
+  checkReplacement,
+  checkUpdate,
+  countPipeline,
+  cursorOptions,
+  findAndModifyCommand,
+  findCommand,
+  indexSpec,
+  withStatementOptions,
+  writeCommandFields,
+  writeConcernDocument,
+  type AggregateOptions,
+  type CommandOptions,
+  type FindAndModifyOptions,
+  type FindOptions,
+  type StatementOptions,
+  type WriteCommandOptions,
+} from './collection-commands.js';
 import { Cursor } from './cursor.js';
 import type { Database } from './database.js';
 import { MongoServerError } from './errors.js';
 import { runWrite, throwOnWriteErrors, withIds } from './write-commands.js';
 
-/** Options of `find` and `findOne`. */
-export interface FindOptions {
-  /** Fields to return (`{ name: 1 }`) or leave out (`{ _id: 0 }`). */
-  projection?: Document;
-  /** Sort order, done by the server (`{ price: -1 }`). */
-  sort?: Document;
-  /** Documents to skip. */
-  skip?: number;
-  /** The most documents to return (`find` only); negative: one batch of that many. */
-  limit?: number;
-  /** Documents per batch (`find` only). */
-  batchSize?: number;
+export type { AggregateOptions, CommandOptions, FindAndModifyOptions, FindOptions, StatementOptions, WriteCommandOptions };
+
+/** Options of `updateOne`, `updateMany` and `replaceOne`. */
+export interface UpdateOptions extends WriteCommandOptions, StatementOptions {
+  /** Insert a document when nothing matches. */
+  upsert?: boolean;
+  /** Which array elements an update's `$[name]` touches (not for `replaceOne`). */
+  arrayFilters?: Document[];
+}
+
+/** Options of `deleteOne` and `deleteMany`. */
+export type DeleteOptions = WriteCommandOptions & StatementOptions;
+
+/** Options of `insertOne` and `insertMany`. */
+export interface InsertOptions extends Omit<WriteCommandOptions, 'let'> {
+  /** Stop at the first failure (default true); unordered carries on. */
+  ordered?: boolean;
 }
 
 /** What `updateOne`, `updateMany` and `replaceOne` resolve. */
@@ -40,8 +64,8 @@ export class Collection {
   ) {}
 
   /** Inserts one document (an `_id` is generated when missing). Duplicate key throws code 11000. */
-  async insertOne(doc: Document): Promise<{ insertedId: unknown }> {
-    const { insertedIds } = await this.insertMany([doc]);
+  async insertOne(doc: Document, options: Omit<InsertOptions, 'ordered'> = {}): Promise<{ insertedId: unknown }> {
+    const { insertedIds } = await this.insertMany([doc], options);
     return { insertedId: insertedIds[0] };
   }
 
@@ -50,14 +74,11 @@ export class Collection {
    * stops at the first failure; unordered carries on. Failures throw `MongoServerError` whose
    * `writeErrors` are indexed against `docs` and whose `result` holds what was inserted.
    */
-  async insertMany(
-    docs: readonly Document[],
-    options: { ordered?: boolean } = {},
-  ): Promise<{ insertedCount: number; insertedIds: Record<number, unknown> }> {
+  async insertMany(docs: readonly Document[], options: InsertOptions = {}): Promise<{ insertedCount: number; insertedIds: Record<number, unknown> }> {
     if (!Array.isArray(docs) || docs.length === 0) throw new TypeError('insertMany needs a non-empty array of documents');
     const ordered = options.ordered ?? true;
     const prepared = withIds(docs);
-    const outcome = await runWrite(this.db, 'insert', this.name, prepared.docs, ordered, prepared.prefixIds);
+    const outcome = await runWrite(this.db, 'insert', this.name, prepared.docs, ordered, prepared.prefixIds, writeCommandFields(options));
     const failed = new Set(outcome.writeErrors.map((e) => e.index));
     const stop = ordered && outcome.writeErrors.length > 0 ? Math.min(...failed) : outcome.sent;
     const insertedIds: Record<number, unknown> = {};
@@ -68,7 +89,7 @@ export class Collection {
   }
 
   /** The first matching document, or null. */
-  async findOne<T = Document>(filter: Document = {}, options: { projection?: Document; sort?: Document; skip?: number } = {}): Promise<T | null> {
+  async findOne<T = Document>(filter: Document = {}, options: Omit<FindOptions, 'limit' | 'batchSize'> = {}): Promise<T | null> {
     const cmd = findCommand(this.name, filter, { ...options, limit: 1 });
     cmd.singleBatch = true;
     cmd.batchSize = 1;
@@ -84,35 +105,35 @@ export class Collection {
   }
 
   /** An aggregation pipeline, as a lazy cursor. */
-  aggregate<T = Document>(pipeline: Document[], options: { batchSize?: number } = {}): Cursor<T> {
-    const cursor: Document = options.batchSize !== undefined ? { batchSize: options.batchSize } : {};
-    const cmd = { aggregate: this.name, pipeline, cursor };
+  aggregate<T = Document>(pipeline: Document[], options: AggregateOptions = {}): Cursor<T> {
+    const cmd = aggregateCommand(this.name, pipeline, options);
     return new Cursor<T>(this.db, this.name, () => this.db.command(cmd), cursorOptions(options), 'aggregate');
   }
 
   /** Updates the first document matching `filter` (operators, or an aggregation pipeline). */
-  async updateOne(filter: Document, update: Document | Document[], options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+  async updateOne(filter: Document, update: Document | Document[], options: UpdateOptions = {}): Promise<UpdateResult> {
     checkUpdate(update);
-    return this.update(filter, update, false, options.upsert);
+    return this.update(filter, update, false, options);
   }
 
   /** Updates every document matching `filter`. */
-  async updateMany(filter: Document, update: Document | Document[], options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+  async updateMany(filter: Document, update: Document | Document[], options: UpdateOptions = {}): Promise<UpdateResult> {
     checkUpdate(update);
-    return this.update(filter, update, true, options.upsert);
+    return this.update(filter, update, true, options);
   }
 
   /** Replaces one document whole (no update operators allowed). */
-  async replaceOne(filter: Document, replacement: Document, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
-    if (Object.keys(replacement).some((k) => k.startsWith('$'))) throw new TypeError('replacement document must not contain update operators');
-    return this.update(filter, replacement, false, options.upsert);
+  async replaceOne(filter: Document, replacement: Document, options: Omit<UpdateOptions, 'arrayFilters'> = {}): Promise<UpdateResult> {
+    checkReplacement(replacement);
+    return this.update(filter, replacement, false, options);
   }
 
-  private async update(filter: Document, update: Document | Document[], multi: boolean, upsert: boolean | undefined): Promise<UpdateResult> {
+  private async update(filter: Document, update: Document | Document[], multi: boolean, options: UpdateOptions): Promise<UpdateResult> {
     const statement: Document = { q: filter, u: update };
-    if (upsert === true) statement.upsert = true;
+    if (options.upsert === true) statement.upsert = true;
     if (multi) statement.multi = true;
-    const outcome = await runWrite(this.db, 'update', this.name, [statement], true);
+    withStatementOptions(statement, options);
+    const outcome = await runWrite(this.db, 'update', this.name, [statement], true, undefined, writeCommandFields(options));
     const upsertedCount = outcome.upserted.length;
     const result: UpdateResult = {
       matchedCount: outcome.n - upsertedCount,
@@ -125,35 +146,49 @@ export class Collection {
   }
 
   /** Deletes the first document matching `filter`; resolves `{ deletedCount }`. */
-  async deleteOne(filter: Document): Promise<{ deletedCount: number }> {
-    return this.delete(filter, 1);
+  async deleteOne(filter: Document, options: DeleteOptions = {}): Promise<{ deletedCount: number }> {
+    return this.delete(filter, 1, options);
   }
 
   /** Deletes every document matching `filter`; resolves `{ deletedCount }`. */
-  async deleteMany(filter: Document): Promise<{ deletedCount: number }> {
-    return this.delete(filter, 0);
+  async deleteMany(filter: Document, options: DeleteOptions = {}): Promise<{ deletedCount: number }> {
+    return this.delete(filter, 0, options);
   }
 
-  private async delete(filter: Document, limit: 0 | 1): Promise<{ deletedCount: number }> {
-    const outcome = await runWrite(this.db, 'delete', this.name, [{ q: filter, limit }], true);
+  private async delete(filter: Document, limit: 0 | 1, options: DeleteOptions): Promise<{ deletedCount: number }> {
+    const statement = withStatementOptions({ q: filter, limit }, options);
+    const outcome = await runWrite(this.db, 'delete', this.name, [statement], true, undefined, writeCommandFields(options));
     const result = { deletedCount: outcome.n };
     throwOnWriteErrors(outcome, result);
     return result;
   }
 
   /** Exact count through aggregate (`$match` + `$group`); 0 when nothing matches. */
-  async countDocuments(filter: Document = {}, options: { skip?: number; limit?: number } = {}): Promise<number> {
-    const pipeline: Document[] = [{ $match: filter }];
-    if (options.skip !== undefined && options.skip > 0) pipeline.push({ $skip: options.skip });
-    if (options.limit !== undefined && options.limit > 0) pipeline.push({ $limit: options.limit });
-    pipeline.push({ $group: { _id: 1, n: { $sum: 1 } } });
-    const docs = await this.aggregate<{ n: number }>(pipeline).toArray();
+  async countDocuments(
+    filter: Document = {},
+    options: { skip?: number; limit?: number } & Omit<AggregateOptions, 'batchSize'> = {},
+  ): Promise<number> {
+    const { skip, limit, ...rest } = options;
+    const docs = await this.aggregate<{ n: number }>(countPipeline(filter, { skip, limit }), rest).toArray();
     return docs[0]?.n ?? 0;
   }
 
+  /** The collection's document count from its metadata (the `count` command, no filter). */
+  async estimatedDocumentCount(options: CommandOptions = {}): Promise<number> {
+    const cmd: Document = { count: this.name };
+    if (options.comment !== undefined) cmd.comment = options.comment;
+    if (options.maxTimeMS !== undefined) cmd.maxTimeMS = options.maxTimeMS;
+    const reply = await this.db.command(cmd);
+    return Number(reply.n ?? 0);
+  }
+
   /** The distinct values of `field` among the documents matching `filter`. */
-  async distinct(field: string, filter: Document = {}): Promise<unknown[]> {
-    const reply = await this.db.command({ distinct: this.name, key: field, query: filter });
+  async distinct(field: string, filter: Document = {}, options: CommandOptions & Pick<StatementOptions, 'collation'> = {}): Promise<unknown[]> {
+    const cmd: Document = { distinct: this.name, key: field, query: filter };
+    if (options.collation !== undefined) cmd.collation = options.collation;
+    if (options.comment !== undefined) cmd.comment = options.comment;
+    if (options.maxTimeMS !== undefined) cmd.maxTimeMS = options.maxTimeMS;
+    const reply = await this.db.command(cmd);
     return (reply.values as unknown[] | undefined) ?? [];
   }
 
@@ -161,80 +196,51 @@ export class Collection {
    * Updates one document through findAndModify and returns it as it was (`returnDocument:
    * 'before'`, the default) or as it is now (`'after'`), or null when nothing matched.
    */
-  async findOneAndUpdate<T = Document>(
-    filter: Document,
-    update: Document | Document[],
-    options: { returnDocument?: 'before' | 'after'; upsert?: boolean; sort?: Document; projection?: Document } = {},
-  ): Promise<T | null> {
+  async findOneAndUpdate<T = Document>(filter: Document, update: Document | Document[], options: FindAndModifyOptions = {}): Promise<T | null> {
     checkUpdate(update);
-    const cmd: Document = { findAndModify: this.name, query: filter, update };
-    if (options.sort !== undefined) cmd.sort = options.sort;
-    if (options.projection !== undefined) cmd.fields = options.projection;
-    if (options.returnDocument === 'after') cmd.new = true;
-    if (options.upsert === true) cmd.upsert = true;
-    const reply = await this.db.command(cmd);
+    const reply = await this.db.command(findAndModifyCommand(this.name, filter, { update }, options));
+    return (reply.value as T | null | undefined) ?? null;
+  }
+
+  /** Replaces one document whole through findAndModify; returns it (before or after), or null. */
+  async findOneAndReplace<T = Document>(
+    filter: Document,
+    replacement: Document,
+    options: Omit<FindAndModifyOptions, 'arrayFilters'> = {},
+  ): Promise<T | null> {
+    checkReplacement(replacement);
+    const reply = await this.db.command(findAndModifyCommand(this.name, filter, { update: replacement }, options));
     return (reply.value as T | null | undefined) ?? null;
   }
 
   /** Deletes one document through findAndModify and returns it, or null. */
-  async findOneAndDelete<T = Document>(filter: Document, options: { sort?: Document; projection?: Document } = {}): Promise<T | null> {
-    const cmd: Document = { findAndModify: this.name, query: filter, remove: true };
-    if (options.sort !== undefined) cmd.sort = options.sort;
-    if (options.projection !== undefined) cmd.fields = options.projection;
-    const reply = await this.db.command(cmd);
+  async findOneAndDelete<T = Document>(
+    filter: Document,
+    options: Omit<FindAndModifyOptions, 'returnDocument' | 'upsert' | 'arrayFilters'> = {},
+  ): Promise<T | null> {
+    const reply = await this.db.command(findAndModifyCommand(this.name, filter, { remove: true }, options));
     return (reply.value as T | null | undefined) ?? null;
   }
 
   /** Creates an index; its name defaults to `<field>_<dir>` joined by `_` (FerretDB needs one). */
   async createIndex(keys: Document, options: { name?: string; unique?: boolean } & Document = {}): Promise<string> {
-    const name = options.name ?? indexName(keys);
-    await this.db.command({ createIndexes: this.name, indexes: [{ ...options, key: keys, name }] });
-    return name;
+    const spec = indexSpec(keys, options);
+    await this.db.command({ createIndexes: this.name, indexes: [spec] });
+    return spec.name as string;
   }
 
   /** Drops the collection; a missing one is not an error (code 26 on servers before 7.0). */
-  async drop(): Promise<boolean> {
+  async drop(options: Pick<WriteCommandOptions, 'comment' | 'writeConcern'> = {}): Promise<boolean> {
+    const cmd: Document = { drop: this.name };
+    if (options.comment !== undefined) cmd.comment = options.comment;
+    const wc = writeConcernDocument(options.writeConcern);
+    if (wc !== undefined) cmd.writeConcern = wc;
     try {
-      await this.db.command({ drop: this.name });
+      await this.db.command(cmd);
       return true;
     } catch (error) {
       if (error instanceof MongoServerError && error.code === 26) return false;
       throw error;
     }
   }
-}
-
-function findCommand(collection: string, filter: Document, options: FindOptions): Document {
-  // Zero and absent values are omitted: FerretDB refuses fields it does not expect.
-  const cmd: Document = { find: collection, filter };
-  if (options.sort !== undefined) cmd.sort = options.sort;
-  if (options.projection !== undefined) cmd.projection = options.projection;
-  if (options.skip !== undefined && options.skip > 0) cmd.skip = options.skip;
-  if (options.limit !== undefined && options.limit !== 0) {
-    cmd.limit = Math.abs(options.limit);
-    if (options.limit < 0) cmd.singleBatch = true;
-  }
-  // A negative limit means "one batch of that many": batchSize must not cut it short.
-  if (options.batchSize !== undefined && options.batchSize !== 0 && cmd.singleBatch !== true) cmd.batchSize = Math.abs(options.batchSize);
-  if (options.batchSize !== undefined && options.batchSize < 0) cmd.singleBatch = true;
-  return cmd;
-}
-
-function cursorOptions(options: { batchSize?: number; limit?: number }): { batchSize?: number; limit?: number } {
-  const out: { batchSize?: number; limit?: number } = {};
-  if (options.batchSize !== undefined && options.batchSize > 0) out.batchSize = options.batchSize;
-  if (options.limit !== undefined && options.limit !== 0) out.limit = Math.abs(options.limit);
-  return out;
-}
-
-function checkUpdate(update: Document | Document[]): void {
-  if (Array.isArray(update)) return;
-  const keys = Object.keys(update);
-  if (keys.length === 0 || !keys[0]!.startsWith('$')) throw new TypeError('update document requires atomic operators ($set, $inc, ...)');
-}
-
-function indexName(keys: Document): string {
-  return Object.entries(keys)
-    .map(([field, dir]) => `${field}_${String(dir)}`)
-    .join('_');
 }

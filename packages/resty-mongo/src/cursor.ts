@@ -1,7 +1,6 @@
 import { Long, type Document } from 'bson';
 import { locateError } from 'cosocket';
 import type { ConnectionResource } from './client.js';
-import type { Database } from './database.js';
 import { MongoClientError, MongoProtocolError } from './errors.js';
 
 /** A cursor id as the server sent it: a number when bson promoted it, a Long or a bigint. */
@@ -19,6 +18,22 @@ function collectionOf(ns: unknown, fallback: string): string {
   return dot === -1 ? fallback : ns.slice(dot + 1);
 }
 
+/**
+ * Where a cursor sends its commands (getMore, killCursors): a socket-level `Database` (one
+ * connection, which tracks the cursor so that it is killed before the connection is pooled), or
+ * the client layer (a pooled connection per command; nothing to track).
+ */
+export interface CursorHost {
+  /** `host:port` or `unix:/path`, named by errors. */
+  readonly address: string | undefined;
+  /** Runs a command on the cursor's database. */
+  command(cmd: Document): Promise<Document>;
+  /** Whether a killCursors can still reach the server (false once the connection or client is closed). */
+  readonly reachable: boolean;
+  /** Notes that `cursor` is open on the server (`open`), or no longer is. */
+  track(cursor: ConnectionResource, open: boolean): void;
+}
+
 /** Options of a cursor (`find` passes its own). */
 export interface CursorOptions {
   /** Documents per getMore. */
@@ -31,8 +46,9 @@ export interface CursorOptions {
  * A server cursor: the first batch comes from the command that opened it (`find`,
  * `aggregate`, `listCollections`), later ones from `getMore`. The id is kept as a `Long`,
  * because FerretDB's small ids come back from bson as plain numbers, which would go back out
- * as int32 and be refused. Closing early sends `killCursors`; a connection returning to the
- * pool kills its open cursors first. Pinned to its connection (FerretDB ties cursors to it).
+ * as int32 and be refused. Closing early sends `killCursors`. On a socket-level `Database` the
+ * cursor is pinned to its connection, which kills its open cursors before it returns to the pool
+ * (FerretDB kills a cursor when the connection that opened it closes).
  */
 export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResource {
   private batch: T[] = [];
@@ -48,7 +64,7 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
    * reply: `find`, `aggregate`, ...).
    */
   constructor(
-    private readonly db: Database,
+    private readonly db: CursorHost,
     collectionName: string,
     private readonly open: (() => Promise<Document>) | null,
     private readonly options: CursorOptions = {},
@@ -58,7 +74,7 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
   }
 
   /** A cursor over a reply that already holds `cursor.firstBatch` (the reply to `openedBy`). */
-  static fromReply<T = Document>(db: Database, collectionName: string, reply: Document, options: CursorOptions = {}, openedBy = 'find'): Cursor<T> {
+  static fromReply<T = Document>(db: CursorHost, collectionName: string, reply: Document, options: CursorOptions = {}, openedBy = 'find'): Cursor<T> {
     const cursor = new Cursor<T>(db, collectionName, null, options, openedBy);
     cursor.accept(reply, 'firstBatch');
     return cursor;
@@ -75,7 +91,7 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     if (!this.started) {
       if (this.open === null)
         throw new MongoClientError('this cursor has no command to open it (use col.find() or col.aggregate())', {
-          address: this.db.conn.address,
+          address: this.db.address,
           command: this.openedBy,
         });
       this.accept(await this.open(), 'firstBatch');
@@ -95,17 +111,35 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     return doc;
   }
 
+  /**
+   * The next document of the batch in hand, without waiting, or undefined when the next one
+   * needs `next()`: none in hand, or the batch's last (after which `next()` may have to send a
+   * getMore or a killCursors), or the last within the limit.
+   */
+  takeBuffered(): T | undefined {
+    if (this.index + 1 >= this.batch.length) return undefined;
+    const limit = this.options.limit;
+    if (limit !== undefined && limit > 0 && this.returned + 1 >= limit) return undefined;
+    const doc = this.batch[this.index]!;
+    this.batch[this.index++] = undefined as T;
+    this.returned++;
+    return doc;
+  }
+
   /** Every remaining document. */
   async toArray(): Promise<T[]> {
     const out: T[] = [];
-    for (let doc = await this.next(); doc !== null; doc = await this.next()) out.push(doc);
-    return out;
+    for (;;) {
+      const doc = this.takeBuffered() ?? (await this.next());
+      if (doc === null) return out;
+      out.push(doc);
+    }
   }
 
   /** `for await` over the documents; leaving the loop early kills the server cursor. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     try {
-      for (let doc = await this.next(); doc !== null; doc = await this.next()) yield doc;
+      for (let doc = this.takeBuffered() ?? (await this.next()); doc !== null; doc = this.takeBuffered() ?? (await this.next())) yield doc;
     } finally {
       // `break` out of for-await lands here: kill the server cursor.
       if (!this.closed) await this.close();
@@ -123,11 +157,11 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     this.closed = true;
     this.batch = [];
     this.index = 0;
-    this.db.conn.resources.delete(this);
+    this.db.track(this, false);
     const id = this.id;
     if (id === null || id.isZero()) return;
     this.id = Long.ZERO;
-    if (this.db.conn.connected) await this.db.command({ killCursors: this.collectionName, cursors: [id] });
+    if (this.db.reachable) await this.db.command({ killCursors: this.collectionName, cursors: [id] });
   }
 
   /** ConnectionResource: best-effort kill before the connection is pooled. */
@@ -158,7 +192,7 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     try {
       this.takeBatch(reply, field);
     } catch (error) {
-      throw locateError(error, this.db.conn.address, field === 'firstBatch' ? this.openedBy : 'getMore');
+      throw locateError(error, this.db.address, field === 'firstBatch' ? this.openedBy : 'getMore');
     }
   }
 
@@ -172,7 +206,6 @@ export class Cursor<T = Document> implements AsyncIterable<T>, ConnectionResourc
     if (field === 'firstBatch') this.collectionName = collectionOf(cursor.ns, this.collectionName);
     this.batch = docs as T[];
     this.index = 0;
-    if (this.id.isZero()) this.db.conn.resources.delete(this);
-    else this.db.conn.resources.add(this);
+    this.db.track(this, !this.id.isZero());
   }
 }

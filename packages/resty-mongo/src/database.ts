@@ -1,17 +1,33 @@
 import type { Document } from 'bson';
 import type { ScramMechanism } from './auth/scram.js';
-import type { Mongo } from './client.js';
+import type { ConnectionResource, Mongo } from './client.js';
 import { Collection } from './collection.js';
-import { Cursor } from './cursor.js';
+import { Cursor, type CursorHost } from './cursor.js';
 
-/** A database handle (lua-resty-mongol's db object). */
-export class Database {
+/** A database handle (lua-resty-mongol's db object); its cursors are pinned to its connection. */
+export class Database implements CursorHost {
   constructor(
     /** The connection every command of this handle goes through. */
     readonly conn: Mongo,
     /** The database name. */
     readonly name: string,
   ) {}
+
+  /** The connection's `host:port` or `unix:/path` (CursorHost). */
+  get address(): string | undefined {
+    return this.conn.address;
+  }
+
+  /** Whether the connection is open (CursorHost: a closed one cannot kill a cursor). */
+  get reachable(): boolean {
+    return this.conn.connected;
+  }
+
+  /** CursorHost: open cursors are killed before the connection returns to the pool. */
+  track(cursor: ConnectionResource, open: boolean): void {
+    if (open) this.conn.resources.add(cursor);
+    else this.conn.resources.delete(cursor);
+  }
 
   /** A collection handle (`db:get_col(name)`). */
   collection(name: string): Collection {

@@ -1,13 +1,35 @@
 /**
- * resty-mongo: a MongoDB client on cosockets (OP_MSG, SCRAM-SHA-256/1, CRUD and cursors),
- * with lua-resty-mongol's shape. See the package README.
+ * resty-mongo: a MongoDB client on cosockets (OP_MSG, SCRAM-SHA-256/1, CRUD and cursors).
+ * `MongoClient` is the official driver's shape (one client, a pool of connections, shared by
+ * every caller); underneath it, `Mongo` is one connection with lua-resty-mongol's shape. See
+ * the package README.
  *
  * @module resty-mongo
  */
+// The client layer (the official driver's names).
+export { MongoClient } from './client/mongo-client.js';
+export type { MongoClientOptions, ClientSettings } from './client/client-options.js';
+export { Db, type DbOptions } from './client/db.js';
+export { Collection } from './client/collection.js';
+export { AbstractCursor, FindCursor, AggregationCursor, ListIndexesCursor, ListCollectionsCursor, type CollectionInfo } from './client/cursors.js';
+export { MongoBulkWriteError, MongoServerSelectionError } from './client/errors.js';
+export type { AnyBulkWriteOperation, InsertOneModel, UpdateModel, ReplaceOneModel, DeleteModel } from './client/bulk-write.js';
+export type { IndexSpecification } from './client/indexes.js';
+export type * from './client/options.js';
+export type * from './client/results.js';
+export type * from './client/schema.js';
+// The layer underneath: one connection (lua-resty-mongol's shape).
 export { Mongo, defaultPoolName, type MongoOptions, type MongoConnectOptions, type ConnectionResource } from './client.js';
 export { Database } from './database.js';
-export { Collection, type FindOptions, type UpdateResult } from './collection.js';
-export { Cursor, type CursorOptions } from './cursor.js';
+export {
+  Collection as DatabaseCollection,
+  type UpdateResult as DatabaseUpdateResult,
+  type UpdateOptions as DatabaseUpdateOptions,
+  type DeleteOptions as DatabaseDeleteOptions,
+  type InsertOptions as DatabaseInsertOptions,
+} from './collection.js';
+export type { FindOptions as DatabaseFindOptions, FindAndModifyOptions } from './collection-commands.js';
+export { Cursor, type CursorOptions, type CursorHost } from './cursor.js';
 export {
   MongoError,
   MongoServerError,

@@ -151,7 +151,8 @@ export function withIds(docs: readonly Document[]): PreparedInserts {
 
 /**
  * Runs a write command over `statements`, in as many batches as the server's limits need.
- * `prefixIds`: generated `_id`s to write first in inserted documents (see `withIds`).
+ * `prefixIds`: generated `_id`s to write first in inserted documents (see `withIds`);
+ * `fields`: more command fields for every batch (`writeConcern`, `comment`, `let`, ...).
  */
 export async function runWrite(
   db: Database,
@@ -160,6 +161,7 @@ export async function runWrite(
   statements: readonly Document[],
   ordered: boolean,
   prefixIds?: readonly (ObjectId | undefined)[],
+  fields?: Document,
 ): Promise<WriteOutcome> {
   const limits = db.conn.limits;
   // A statement wrapping a document ({q, u}) may exceed the document limit by its envelope.
@@ -192,7 +194,8 @@ export async function runWrite(
     }
     // The batch's documents are contiguous: one slice of the shared buffer.
     const documents = [all.subarray(offsets[start], offsets[end])];
-    const reply = await db.conn.command(db.name, { [kind]: collection, ordered }, [{ identifier: SEQUENCE_ID[kind], documents }]);
+    const cmd: Document = fields === undefined ? { [kind]: collection, ordered } : { [kind]: collection, ordered, ...fields };
+    const reply = await db.conn.command(db.name, cmd, [{ identifier: SEQUENCE_ID[kind], documents }]);
     merge(outcome, reply, start);
     outcome.sent = end;
     if (ordered && (outcome.writeErrors.length > 0 || outcome.writeConcernError !== undefined)) break;

@@ -1,8 +1,19 @@
 #!/usr/bin/env node
-// Regenerates src/commands.generated.ts from a running redis-server (COMMAND + COMMAND DOCS).
+// Regenerates, from a running redis-server (COMMAND + COMMAND DOCS):
+//   src/commands.generated.ts                 the command table and `RedisCommands` (every method,
+//                                             `(...args) => Promise<RedisReply>`);
+//   src/commands/typed-commands.generated.ts  `GeneratedRedisCommands`: every method with the
+//                                             arguments the docs give (keys, subcommands, tokens),
+//                                             checked against the arity COMMAND reports.
 //
 //   redis-server --port 7777 --save '' --appendonly no &
 //   node packages/resty-redis/scripts/gen-commands.mjs 127.0.0.1 7777
+//
+// The output depends on the server's version only (names sorted, the typed file formatted with
+// the repository's pinned prettier): re-running against the same version rewrites the same bytes.
+// Replies: COMMAND DOCS carries no reply schema (Redis 7.2+ exposes one only in LOG_REQ_RES
+// builds), so generated methods return RedisReply; the typed replies of the common commands are
+// kept by hand in src/commands/ (strings.ts, hashes.ts, ...) and take precedence over these.
 //
 // Only top-level command names become methods; container commands (CONFIG, CLIENT, ACL, ...)
 // take their subcommand as the first argument, as in lua-resty-redis: red.config('get', 'x').
@@ -12,12 +23,16 @@ import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+import { typedCommands } from './typed-signatures.mjs';
 
 const require = createRequire(import.meta.url);
 const Parser = require('redis-parser');
 
 const [host = '127.0.0.1', port = '6379'] = process.argv.slice(2);
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'commands.generated.ts');
+const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const out = join(src, 'commands.generated.ts');
+const typedOut = join(src, 'commands', 'typed-commands.generated.ts');
 
 /** Sends each command and resolves the replies in order. */
 async function query(commands) {
@@ -48,17 +63,30 @@ async function query(commands) {
 const [info, commands, docs] = await query([['INFO', 'server'], ['COMMAND'], ['COMMAND', 'DOCS']]);
 const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
 
-/** COMMAND DOCS is a flat [name, [k, v, k, v ...], ...] list. */
+/** A flat [k, v, k, v ...] list (COMMAND DOCS replies are made of them) as an object. */
+const fieldsOf = (flat) => {
+  const o = {};
+  for (let j = 0; j < flat.length; j += 2) o[String(flat[j])] = flat[j + 1];
+  return o;
+};
+/** A COMMAND DOCS argument, its nested arguments as objects too. */
+const argOf = (flat) => {
+  const a = fieldsOf(flat);
+  if (a.arguments) a.arguments = a.arguments.map(argOf);
+  return a;
+};
+/** A COMMAND DOCS entry: arguments and subcommands (`config|get`) as objects. */
+const docOf = (flat) => {
+  const d = fieldsOf(flat);
+  if (d.arguments) d.arguments = d.arguments.map(argOf);
+  if (d.subcommands) d.subcommands = new Map(Object.entries(fieldsOf(d.subcommands)).map(([k, v]) => [k, docOf(v)]));
+  return d;
+};
 const docByName = new Map();
-for (let i = 0; i < docs.length; i += 2) {
-  const fields = docs[i + 1];
-  const doc = {};
-  for (let j = 0; j < fields.length; j += 2) doc[fields[j]] = fields[j + 1];
-  docByName.set(String(docs[i]).toLowerCase(), doc);
-}
+for (let i = 0; i < docs.length; i += 2) docByName.set(String(docs[i]).toLowerCase(), docOf(docs[i + 1]));
 
 const entries = commands
-  .map((c) => ({ name: String(c[0]).toLowerCase(), flags: c[2].map(String) }))
+  .map((c) => ({ name: String(c[0]).toLowerCase(), arity: c[1], flags: c[2].map(String), subcommands: c[9] ?? [] }))
   // Module commands (bf.add ...) contain a dot; they are reachable through call().
   .filter((c) => !c.name.includes('.'))
   .sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -103,3 +131,8 @@ for (const c of entries) {
 lines.push('}', '');
 writeFileSync(out, lines.join('\n'));
 console.log(`wrote ${entries.length} commands from redis ${version} to ${out}`);
+
+const typed = typedCommands(entries, docByName, version, SPECIAL);
+const formatted = await prettier.format(typed.text, { ...(await prettier.resolveConfig(typedOut)), filepath: typedOut });
+writeFileSync(typedOut, formatted);
+console.log(`wrote ${typed.signatures} signatures (${typed.untyped.length} left as ...args: ${typed.untyped.join(' ')}) to ${typedOut}`);

@@ -14,6 +14,8 @@ export { ReplyDecoder, DEFAULT_MAX_REPLY_SIZE } from './decoder.js';
 export { defaultPoolName } from './connect-options.js';
 export { COMMAND_NAMES, BLOCKING_COMMANDS, COMMANDS_REDIS_VERSION, type RedisCommands } from './commands.generated.js';
 export type { RedisCallMethods } from './command-methods.js';
+export type { TypedRedisCommands } from './commands/typed-commands.js';
+export type { RedisKey, RedisToken, StatusReply, ScanReply, MembersWithScores, StreamEntry, StreamsReply } from './commands/reply-types.js';
 export type { RedisArg, RedisReply, RedisReplyArray, RedisOptions, RedisConnectOptions } from './types.js';
 export { CosocketError } from 'cosocket';
 export { RedisMultiplexed, DEFAULT_MAX_PENDING, type RedisMultiplexedOptions, type RedisMultiplexedConnectOptions } from './multiplex.js';

@@ -1,6 +1,6 @@
 // CRUD, write errors and pooling against the harness's real MongoDB-protocol server.
 import { tcp } from 'cosocket';
-import { Long, Mongo, MongoServerError, ObjectId, type Collection, type Database, type Document } from 'resty-mongo';
+import { Long, Mongo, MongoServerError, ObjectId, type DatabaseCollection as Collection, type Database, type Document } from 'resty-mongo';
 import { beforeEach, expect, it, vi } from 'vitest';
 import { describeServer } from '../../servers/index.js';
 import { ownDatabase } from './helpers.js';

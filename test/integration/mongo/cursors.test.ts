@@ -1,5 +1,5 @@
 // Cursors across many getMore batches, Long ids, early close and cleanup before pooling.
-import { Long, Mongo, MongoServerError, type Collection, type Database, type Document } from 'resty-mongo';
+import { Long, Mongo, MongoServerError, type DatabaseCollection as Collection, type Database, type Document } from 'resty-mongo';
 import { beforeAll, expect, it, vi } from 'vitest';
 import { describeServer } from '../../servers/index.js';
 import { ownDatabase } from './helpers.js';
