@@ -7,7 +7,7 @@ import { describeServer } from '../../servers/index.js';
 import { key, serverDb } from './helpers.js';
 
 describeServer('redis', 'createClient: commands, batches, close', (server) => {
-  const open = closeAfterEach<RedisClient>();
+  const open = closeAfterEach<Pick<RedisClient, 'close'>>();
   const make = (options = {}) => {
     const client = createClient(`redis://${server.host}:${server.port}`, { commandTimeout: 2000, ...options });
     open.push(client);
@@ -22,8 +22,28 @@ describeServer('redis', 'createClient: commands, batches, close', (server) => {
     expect(await client.call('GET', k)).toBe('an animal');
     expect(await client.get(key('missing'))).toBeNull();
     expect(await client.hmset(`${k}:h`, { a: '1', b: '2' })).toBe('OK');
-    expect(await client.hgetall(`${k}:h`)).toEqual(['a', '1', 'b', '2']);
+    // Typed replies: HGETALL as an object (call() stays raw), strings typed as such.
+    const hash: Record<string, string> = await client.hgetall(`${k}:h`);
+    expect(hash).toEqual({ a: '1', b: '2' });
+    expect(await client.call('HGETALL', `${k}:h`)).toEqual(['a', '1', 'b', '2']);
+    const value: string | null = await client.get(k);
+    expect(value).toBe('an animal');
     expect(await client.del(k, `${k}:h`)).toBe(2);
+  });
+
+  it('returnBuffers: replies and messages as Buffers, typed as such', async () => {
+    const client = createClient(`redis://${server.host}:${server.port}`, { returnBuffers: true });
+    open.push(client);
+    const k = key('buffers');
+    await client.set(k, 'bytes');
+    const value: Buffer | null = await client.get(k);
+    expect(value).toEqual(Buffer.from('bytes'));
+    const got: Buffer[] = [];
+    const sub = await client.subscribe(k, (message: Buffer) => got.push(message));
+    await client.publish(k, 'ping');
+    await expect.poll(() => got.length).toBe(1);
+    expect(got[0]).toEqual(Buffer.from('ping'));
+    await sub.unsubscribe();
   });
 
   it('rejects a server error reply with RedisReplyError naming the address and the command', async () => {

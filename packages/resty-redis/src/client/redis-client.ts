@@ -1,7 +1,8 @@
 import { ClientPool, configure, CosocketError } from 'cosocket';
 import type { Redis } from '../client.js';
-import type { RedisCommands } from '../commands.generated.js';
 import { installCommandMethods, type RedisCallMethods } from '../command-methods.js';
+import { installTypedReplyMethods } from '../commands/reply-transforms.js';
+import type { TypedRedisCommands } from '../commands/typed-commands.js';
 import { locateCommand, PIPELINE, RedisClientError, RedisReplyError } from '../errors.js';
 import type { RedisArg, RedisReply } from '../types.js';
 import { encodeCommand, RequestBuilder, type Encoded } from '../encoder.js';
@@ -12,11 +13,14 @@ import { resolveClientOptions, type RedisClientOptions, type ResolvedClientOptio
 import { blockingReadTimeout, routeOf } from './routing.js';
 import { Subscriber, type MessageListener, type RedisSubscription } from './subscriber.js';
 
-/** The command methods of the client: `multi`, `subscribe` and `psubscribe` are its own (builder, listeners). */
-export type RedisClientCommands = Omit<RedisCommands, 'multi' | 'subscribe' | 'psubscribe'>;
+/**
+ * The command methods of the client, with typed replies (`S`: `string`, or `Buffer` with
+ * `returnBuffers`); `multi`, `subscribe` and `psubscribe` are its own (builder, listeners).
+ */
+export type RedisClientCommands<S extends string | Buffer = string> = Omit<TypedRedisCommands<S>, 'multi' | 'subscribe' | 'psubscribe'>;
 
-// Every Redis command is a method (installed on the prototype below, typed by RedisCommands).
-export interface RedisClient extends RedisClientCommands, RedisCallMethods {}
+// Every Redis command is a method (installed on the prototype below, typed by TypedRedisCommands).
+export interface RedisClient<S extends string | Buffer = string> extends RedisClientCommands<S>, RedisCallMethods {}
 
 /**
  * One client per Redis server, shared by any number of concurrent callers (none ever sees
@@ -35,7 +39,7 @@ export interface RedisClient extends RedisClientCommands, RedisCallMethods {}
  * and reports every failure by rejecting it, with `code` (transport errors), `address` and
  * `command`.
  */
-export class RedisClient implements BatchRunner {
+export class RedisClient<S extends string | Buffer = string> implements BatchRunner {
   /** `host:port` or `unix:/path` of the server, named by every error. */
   readonly address: string;
   private readonly settings: ResolvedClientOptions;
@@ -101,12 +105,12 @@ export class RedisClient implements BatchRunner {
    * connection; resolves once the server confirmed every channel. After the connection drops
    * it reconnects (with backoff) and subscribes again; the last `unsubscribe()` closes it.
    */
-  subscribe(channels: string | readonly string[], listener: MessageListener): Promise<RedisSubscription> {
+  subscribe(channels: string | readonly string[], listener: MessageListener<S>): Promise<RedisSubscription> {
     return this.subscriber.subscribe('subscribe', channels, listener);
   }
 
   /** As `subscribe`, for patterns: `listener(message, channel, pattern)`. */
-  psubscribe(patterns: string | readonly string[], listener: MessageListener): Promise<RedisSubscription> {
+  psubscribe(patterns: string | readonly string[], listener: MessageListener<S>): Promise<RedisSubscription> {
     return this.subscriber.subscribe('psubscribe', patterns, listener);
   }
 
@@ -210,7 +214,11 @@ export class RedisClient implements BatchRunner {
   }
 
   static {
-    installCommandMethods(RedisClient.prototype, (self, name, lower, args) => self.dispatch(name, lower, args));
+    const send = (self: RedisClient<string | Buffer>, name: string, lower: string, args: readonly unknown[]): Promise<RedisReply> =>
+      self.dispatch(name, lower, args);
+    // HGETALL first: its typed method converts the reply (call('HGETALL') stays raw).
+    installTypedReplyMethods(RedisClient.prototype, send);
+    installCommandMethods(RedisClient.prototype, send);
   }
 }
 
@@ -254,6 +262,9 @@ function closedError(address: string, command: string): CosocketError {
  * `rediss://` for TLS, `redis+unix:///path?db=N`) and/or options; see `RedisClientOptions`.
  * Connects on first use. A malformed URL throws a `TypeError` quoting it (password masked).
  */
-export function createClient(urlOrOptions?: string | RedisClientOptions, options?: RedisClientOptions): RedisClient {
+export function createClient(url: string, options: RedisClientOptions & { returnBuffers: true }): RedisClient<Buffer>;
+export function createClient(options: RedisClientOptions & { returnBuffers: true }): RedisClient<Buffer>;
+export function createClient(urlOrOptions?: string | RedisClientOptions, options?: RedisClientOptions): RedisClient;
+export function createClient(urlOrOptions?: string | RedisClientOptions, options?: RedisClientOptions): RedisClient<string | Buffer> {
   return new RedisClient(urlOrOptions, options);
 }

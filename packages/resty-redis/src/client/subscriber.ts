@@ -87,10 +87,10 @@ export class Subscriber {
   ) {}
 
   /** Subscribes `listener` to `names` (channels or patterns); resolves once the server confirmed each. */
-  async subscribe(
+  async subscribe<S extends string | Buffer>(
     kind: Kind,
     names: string | readonly string[],
-    listener: MessageListener<string> | MessageListener<Buffer>,
+    listener: MessageListener<S>,
   ): Promise<RedisSubscription> {
     const label = kind.toUpperCase();
     const list: unknown = typeof names === 'string' ? [names] : names;
