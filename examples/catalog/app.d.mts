@@ -1,13 +1,8 @@
 // Types for app.mjs, so TypeScript tests and users can import the example.
 import type { Server } from 'node:http';
-
-/** Where a server listens; credentials are optional (Redis ACL user, MongoDB SCRAM user). */
-export interface ServerAddress {
-  host: string;
-  port: number;
-  username?: string;
-  password?: string;
-}
+import type { MemcachedClient } from 'resty-memcached';
+import type { MongoClient } from 'resty-mongo';
+import type { RedisClient } from 'resty-redis';
 
 export interface Product {
   sku: string;
@@ -17,9 +12,12 @@ export interface Product {
 }
 
 export interface CatalogConfig {
-  redis: ServerAddress;
-  memcached: ServerAddress;
-  mongo: ServerAddress;
+  /** A Redis URL: `redis://[user:pass@]host[:port][/db]`. */
+  redis: string;
+  /** A memcached address: `host[:port]`. */
+  memcached: string;
+  /** A MongoDB connection string: `mongodb://[user:pass@]host[:port][/db]`. */
+  mongo: string;
   /** MongoDB database holding the `products` collection. Default `catalog`. */
   database?: string;
   /** Prefix of every Redis and Memcached key. Default `catalog:`. */
@@ -34,8 +32,15 @@ export interface CatalogConfig {
   products?: Product[];
 }
 
-/** The service as a node:http server, not yet listening. */
-export function createApp(config: CatalogConfig): Server;
+/** The service: a node:http server (not yet listening) and the three clients it shares. */
+export interface Catalog {
+  server: Server;
+  clients: { redis: RedisClient; memcached: MemcachedClient; mongo: MongoClient };
+  /** Stops the server, then closes the clients; resolves once every connection is closed. */
+  close(): Promise<void>;
+}
+
+export function createCatalog(config: CatalogConfig): Catalog;
 /** Replaces the catalogue with the sample products; resolves how many were inserted. */
 export function seed(config: CatalogConfig): Promise<number>;
 export const SAMPLE_PRODUCTS: Product[];

@@ -1,16 +1,17 @@
-// The catalogue service: a node:http server whose every request runs in its own cosocket
-// request context (`withContext`). Connections come from `named` (connections.mjs) and all go
-// back to their pools when the request's context ends, whatever happened during it.
+// The catalogue service: a node:http server sharing three clients (clients.mjs) between every
+// request. A request never handles a connection: each client leases, multiplexes and returns its
+// own, clean, however many requests run at once.
 //
 //   GET /products          every product with its view count (Mongo and Redis, concurrently)
 //   GET /products/:sku     one product: rate limit (Redis pipeline), cache-aside read
 //                          (Memcached, then Mongo), view counter (Redis)
-//   GET /stats             the cosocket pools: idle / in use per server
+//   GET /stats             the client pools: idle / in use per server
 import { createServer } from 'node:http';
-import { poolStats, spawn, waitAll, withContext, CosocketError } from 'cosocket';
+import { poolStats } from 'cosocket';
 import { MongoError } from 'resty-mongo';
+import { CosocketError, RedisError } from 'resty-redis';
 import { cacheAside } from './cache.mjs';
-import { connections } from './connections.mjs';
+import { closeClients, openClients, openMongo } from './clients.mjs';
 import { countView, rateLimit, viewCounts } from './counters.mjs';
 import { findProduct, listProducts, seedProducts } from './products.mjs';
 
@@ -18,12 +19,12 @@ const DEFAULTS = { database: 'catalog', keyPrefix: 'catalog:', cacheTtlSeconds: 
 
 /**
  * @param {import('./app.mjs').CatalogConfig} options
- * @returns {import('node:http').Server}
+ * @returns {import('./app.mjs').Catalog}
  */
-export function createApp(options) {
+export function createCatalog(options) {
   const config = { ...DEFAULTS, ...options };
   const warn = config.log ?? ((message) => console.warn(`[catalog] ${message}`));
-  const conns = connections(config);
+  const { redis, memcached, mongo } = openClients(config);
   const keys = {
     product: (sku) => `${config.keyPrefix}product:${sku}`,
     views: `${config.keyPrefix}views`,
@@ -31,31 +32,29 @@ export function createApp(options) {
   };
 
   async function productsPage() {
-    // Two light threads at once; each takes its own connections through `named`.
-    const [products, views] = await waitAll(
-      spawn(async () => listProducts(await conns.mongo(), config.database)),
-      spawn(async () => viewCounts(await conns.redis(), keys.views)),
-    );
+    // Two backends at once: the clients serve concurrent callers, so this is plain Promise.all.
+    const [products, views] = await Promise.all([listProducts(mongo, config.database), viewCounts(redis, keys.views)]);
     return { status: 200, body: products.map((p) => ({ ...p, views: views[p.sku] ?? 0 })) };
   }
 
   async function productPage(sku, client) {
-    const red = await conns.redis();
-    const limit = await rateLimit(red, keys.rate(client), config.rateLimit);
+    const limit = await rateLimit(redis, keys.rate(client), config.rateLimit);
     const headers = { 'x-ratelimit-remaining': String(limit.remaining) };
     if (!limit.allowed) {
       return { status: 429, headers: { ...headers, 'retry-after': String(limit.retryAfter) }, body: { error: 'too many requests' } };
     }
+    const request = { cacheDown: false };
     const { value: product, cache } = await cacheAside(
-      conns.memcached,
+      memcached,
+      request,
       keys.product(sku),
       config.cacheTtlSeconds,
-      async () => findProduct(await conns.mongo(), config.database, sku),
+      () => findProduct(mongo, config.database, sku),
       warn,
     );
     headers['x-cache'] = cache;
     if (product === null) return { status: 404, headers, body: { error: `no product ${sku}` } };
-    const views = await countView(red, keys.views, sku);
+    const views = await countView(redis, keys.views, sku);
     return { status: 200, headers, body: { ...product, views } };
   }
 
@@ -69,16 +68,13 @@ export function createApp(options) {
     return { status: 404, body: { error: 'not found', try: ['/products', '/products/mug-01', '/stats'] } };
   }
 
-  return createServer((req, res) => {
-    withContext(() => route(req))
+  const server = createServer((req, res) => {
+    route(req)
       .catch((err) => {
         // Redis or Mongo down, timed out, or refusing: say so, never hang the request.
-        const unavailable = err instanceof CosocketError || err instanceof MongoError;
+        const unavailable = err instanceof CosocketError || err instanceof RedisError || err instanceof MongoError;
         warn(`${req.method} ${req.url}: ${err.stack ?? err}`);
-        return {
-          status: unavailable ? 503 : 500,
-          body: { error: unavailable ? `backend unavailable: ${err.code ?? err.message}` : 'internal error' },
-        };
+        return { status: unavailable ? 503 : 500, body: { error: unavailable ? `backend unavailable: ${err.message}` : 'internal error' } };
       })
       .then(({ status, headers = {}, body }) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -92,6 +88,16 @@ export function createApp(options) {
         res.end();
       });
   });
+
+  return {
+    server,
+    clients: { redis, memcached, mongo },
+    /** Stops taking requests, then closes the clients (every connection). */
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await closeClients({ redis, memcached, mongo });
+    },
+  };
 }
 
 /** Who the rate limit counts: an `x-api-key` header, else the peer address. */
@@ -100,10 +106,15 @@ function clientId(req) {
   return typeof key === 'string' && /^[\w-]{1,64}$/.test(key) ? key : (req.socket.remoteAddress ?? 'unknown');
 }
 
-/** Seeds the sample catalogue into `config.mongo` / `config.database` (in its own context). */
+/** Seeds the sample catalogue into `config.mongo` / `config.database`. */
 export async function seed(options) {
   const config = { ...DEFAULTS, ...options };
-  return withContext(async () => seedProducts(await connections(config).mongo(), config.database, config.products));
+  const mongo = openMongo(config);
+  try {
+    return await seedProducts(mongo, config.database, config.products);
+  } finally {
+    await mongo.close();
+  }
 }
 
 export { SAMPLE_PRODUCTS } from './products.mjs';

@@ -10,24 +10,25 @@ export const SAMPLE_PRODUCTS = [
   { sku: 'kte-04', name: 'Gooseneck kettle', price: 45, stock: 9 },
 ];
 
-/** @param {import('resty-mongo').Mongo} conn */
-export function productCollection(conn, database) {
-  return conn.db(database).collection('products');
+/**
+ * @param {import('resty-mongo').MongoClient} mongo
+ * @param {string} database
+ */
+export function productCollection(mongo, database) {
+  return mongo.db(database).collection('products');
 }
 
-export async function findProduct(conn, database, sku) {
-  return productCollection(conn, database).findOne({ sku }, PUBLIC);
+export async function findProduct(mongo, database, sku) {
+  return productCollection(mongo, database).findOne({ sku }, PUBLIC);
 }
 
-export async function listProducts(conn, database) {
-  return productCollection(conn, database)
-    .find({}, { ...PUBLIC, sort: { sku: 1 }, limit: 100 })
-    .toArray();
+export async function listProducts(mongo, database) {
+  return productCollection(mongo, database).find({}, PUBLIC).sort({ sku: 1 }).limit(100).toArray();
 }
 
 /** Replaces the catalogue with `products` (the sample set by default) and indexes `sku`. */
-export async function seedProducts(conn, database, products = SAMPLE_PRODUCTS) {
-  const col = productCollection(conn, database);
+export async function seedProducts(mongo, database, products = SAMPLE_PRODUCTS) {
+  const col = productCollection(mongo, database);
   await col.drop();
   await col.createIndex({ sku: 1 }, { unique: true });
   await col.insertMany(products.map((p) => ({ ...p })));

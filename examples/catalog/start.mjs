@@ -4,43 +4,37 @@
 // Uses REDIS_URL / MEMCACHED_URL / MONGO_URL when given; otherwise starts redis-server,
 // memcached and FerretDB on free loopback ports (as the benchmarks do) and stops them on exit.
 // Seeds the sample products, then prints where to point curl or a browser.
-import { closeAllPools } from 'cosocket';
 import { parseArgs } from 'node:util';
 import { startServer } from '../../bench/lib/servers.mjs';
-import { createApp, SAMPLE_PRODUCTS, seed } from './app.mjs';
+import { createCatalog, SAMPLE_PRODUCTS, seed } from './app.mjs';
 
 const { values: flags } = parseArgs({ options: { port: { type: 'string', default: process.env.PORT ?? '0' } } });
 const started = [];
 
-function address(text) {
-  const url = new URL(text.includes('://') ? text : `tcp://${text}`);
-  const addr = { host: url.hostname, port: Number(url.port) };
-  if (url.password)
-    Object.assign(addr, { password: decodeURIComponent(url.password), username: url.username ? decodeURIComponent(url.username) : undefined });
-  return addr;
-}
-
-async function server(kind, envVar) {
-  if (process.env[envVar]) return address(process.env[envVar]);
+/** The server's URL (`scheme://host:port`, or `host:port` for memcached): from the environment, or a server started here. */
+async function server(kind, envVar, scheme) {
+  if (process.env[envVar]) return process.env[envVar];
   const srv = await startServer(kind);
   started.push(srv);
   console.log(`started ${kind} on ${srv.host}:${srv.port}`);
-  return { host: srv.host, port: srv.port };
+  return `${scheme}${srv.host}:${srv.port}`;
 }
 
+let catalog;
 async function stopAll() {
-  await closeAllPools();
+  await catalog?.close();
   await Promise.allSettled(started.map((s) => s.stop()));
 }
 
 try {
   const config = {
-    redis: await server('redis', 'REDIS_URL'),
-    memcached: await server('memcached', 'MEMCACHED_URL'),
-    mongo: await server('mongo', 'MONGO_URL'),
+    redis: await server('redis', 'REDIS_URL', 'redis://'),
+    memcached: await server('memcached', 'MEMCACHED_URL', ''),
+    mongo: await server('mongo', 'MONGO_URL', 'mongodb://'),
   };
-  console.log(`seeded ${await seed(config)} products into ${config.mongo.host}:${config.mongo.port}/catalog`);
-  const app = createApp(config);
+  console.log(`seeded ${await seed(config)} products into ${config.mongo} (database catalog)`);
+  catalog = createCatalog(config);
+  const app = catalog.server;
   await new Promise((resolve) => app.listen(Number(flags.port), '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${app.address().port}`;
   console.log(`\ncatalog example listening on ${base}\n`);
@@ -49,7 +43,6 @@ try {
   console.log(`  curl ${base}/stats                     # the connection pools (inUse 0 between requests)`);
   console.log('\nCtrl-C stops it (and the servers it started).');
   const shutdown = () => {
-    app.close();
     app.closeAllConnections();
     stopAll()
       .catch((err) => console.error(`stopping the servers failed: ${err.stack ?? err}`))
