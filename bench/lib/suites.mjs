@@ -20,7 +20,7 @@ export const ROUND_FACTOR = { cosocket: 3 };
 export const CONFIGS = {
   cosocket: { ours: ['cosocket'], peers: [{ name: 'raw net.Socket', defaults: 'raw' }] },
   redis: {
-    ours: ['resty-redis', 'resty-redis mux', 'resty-redis client', 'resty-redis client lease'],
+    ours: ['resty-redis', 'resty-redis mux', 'resty-redis client', 'resty-redis client leased'],
     peers: [
       { name: 'raw socket', defaults: 'raw socket', ceiling: true },
       { name: 'ioredis', defaults: 'ioredis', equalized: 'ioredis eq' },

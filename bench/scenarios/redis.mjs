@@ -75,7 +75,7 @@ const variants = {
   },
   ...restyClientVariant('resty-redis client', {}, 'createClient defaults: poolSize 10 (1 multiplexed connection + leases), RESP2'),
   ...restyClientVariant(
-    'resty-redis client lease',
+    'resty-redis client leased',
     { poolSize: 1 },
     'createClient with poolSize 1: no multiplexed connection, every command leases the pooled connection (for the per-command choice)',
   ),
