@@ -11,7 +11,15 @@ export { tcp, TcpSocket, type TcpOptions, type SslHandshakeOptions, type UntilRe
 export type { ConnectOptions } from './args.js';
 export type { SendData } from './send-data.js';
 export { SslSession } from './connector.js';
-export { checkTlsOptions, startTls, tlsPoolTag, type ClientTlsOptions, type TlsConnectOptions } from './tls-options.js';
+export {
+  checkTlsOptions,
+  clientTls,
+  startTls,
+  tlsPoolTag,
+  type ClientLayerTls,
+  type ClientTlsOptions,
+  type TlsConnectOptions,
+} from './tls-options.js';
 export { receiveFrame, FrameError, type FrameSpec, type Frame, type FrameSource } from './frame.js';
 export {
   Multiplexer,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 
 /** The TLS part of a client's connect options (resty-redis, resty-memcached, resty-mongo). */
 export interface TlsConnectOptions {
@@ -71,4 +72,25 @@ export function tlsPoolTag(o: ClientTlsOptions): string {
           .digest('hex')
           .slice(0, 16)}`;
   return `tls(${encodeURIComponent(o.serverName ?? '')},${o.sslVerify === false ? 'noverify' : 'verify'}${ca})`;
+}
+
+/** The client layer's `tls` option: `true` (verified, SNI from the host name), or TLS settings beyond "on". */
+export type ClientLayerTls = boolean | Omit<ClientTlsOptions, 'ssl'>;
+
+/**
+ * `createClient({ tls })` as the socket-level connect options (`{}` for plain text). The SNI
+ * name defaults to the host when it is a name, not an IP address (SNI carries names only).
+ */
+export function clientTls(tls: ClientLayerTls | undefined, host: string | undefined): ClientTlsOptions {
+  if (tls === undefined || tls === false) return {};
+  if (tls !== true && (typeof tls !== 'object' || tls === null))
+    throw new TypeError(`bad option tls: true, false or TLS options expected, got ${typeof tls}`);
+  const settings = tls === true ? {} : tls;
+  const serverName = settings.serverName ?? (host === undefined || isIP(host) !== 0 ? undefined : host);
+  const out: ClientTlsOptions = { ssl: true };
+  if (settings.sslVerify !== undefined) out.sslVerify = settings.sslVerify;
+  if (serverName !== undefined) out.serverName = serverName;
+  if (settings.ca !== undefined) out.ca = settings.ca;
+  checkTlsOptions(out);
+  return out;
 }

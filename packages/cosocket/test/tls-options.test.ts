@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTlsOptions } from '../src/index.js';
+import { checkTlsOptions, clientTls } from '../src/index.js';
 
 describe('checkTlsOptions', () => {
   it('accepts plain and TLS option sets', () => {
@@ -18,5 +18,26 @@ describe('checkTlsOptions', () => {
   ])('refuses %j', (options, message) => {
     expect(() => checkTlsOptions(options)).toThrow(TypeError);
     expect(() => checkTlsOptions(options)).toThrow(message);
+  });
+});
+
+describe('clientTls', () => {
+  it('maps the client layer tls option to connect options, SNI from a host name only', () => {
+    expect(clientTls(undefined, 'cache.internal')).toEqual({});
+    expect(clientTls(false, 'cache.internal')).toEqual({});
+    expect(clientTls(true, 'cache.internal')).toEqual({ ssl: true, serverName: 'cache.internal' });
+    expect(clientTls(true, '10.0.0.1')).toEqual({ ssl: true });
+    expect(clientTls(true, '::1')).toEqual({ ssl: true });
+    expect(clientTls({ sslVerify: false, serverName: 'x.test', ca: 'PEM' }, '10.0.0.1')).toEqual({
+      ssl: true,
+      sslVerify: false,
+      serverName: 'x.test',
+      ca: 'PEM',
+    });
+  });
+
+  it('refuses what is not a tls option', () => {
+    expect(() => clientTls('yes' as never, 'h')).toThrow('bad option tls: true, false or TLS options expected, got string');
+    expect(() => clientTls({ sslVerify: 'no' } as never, 'h')).toThrow('bad option sslVerify: boolean expected, got string');
   });
 });

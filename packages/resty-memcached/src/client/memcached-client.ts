@@ -1,4 +1,4 @@
-import { ClientPool, CosocketError, keepsConnection, OperationError } from 'cosocket';
+import { ClientPool, CosocketError, keepsConnection, OperationError, startTls } from 'cosocket';
 import { Memcached } from '../client.js';
 import { codecOf, type Codec, type MemcachedOptions } from '../commands/codec.js';
 import { build, installCommands } from '../commands/install.js';
@@ -46,7 +46,7 @@ export class MemcachedClient<B extends boolean = false> {
     if (servers.length > 1) throw new TypeError(`${servers.length} servers given (${servers.map((s) => s.address).join(', ')}): ${RING_LATER}`);
     this.server = servers[0]!;
     this.address = this.server.address;
-    this.settings = clientSettings(options);
+    this.settings = clientSettings(options, this.server.host.startsWith('unix:') ? undefined : this.server.host);
     const { keyTransform, returnBuffers, maxValueSize, maxLineLength } = options;
     this.memcachedOptions = { keyTransform, returnBuffers, maxValueSize, maxLineLength };
     this.codec = codecOf(this.memcachedOptions);
@@ -129,7 +129,7 @@ export class MemcachedClient<B extends boolean = false> {
   private start(): void {
     this.started = true;
     const { host, port } = this.server;
-    void this.mux.connect(host, port).catch(() => undefined);
+    void this.mux.connect(host, port, this.settings.tls).catch(() => undefined);
   }
 
   private async runBatch(queue: readonly Exchange[]): Promise<unknown[]> {
@@ -155,6 +155,9 @@ export class MemcachedClient<B extends boolean = false> {
         const memc = new Memcached<B>(this.memcachedOptions);
         memc.setTimeouts(connectTimeout, sendTimeout, readTimeout);
         await memc.connect(host, port, { pool, poolSize: size });
+        // A pooled connection is TLS already (the pool is this client's alone); a fresh one shakes hands.
+        // (A failed handshake closes the connection: it never reaches the pool.)
+        if (memc.getReusedTimes() === 0) await startTls(memc, this.settings.tls);
         return memc;
       },
     });

@@ -2,7 +2,7 @@
  * `createClient` options: their types, defaults and checks. A bad option throws at creation
  * (TypeError / RangeError), so a typo never turns into a silent default.
  */
-import { DEFAULT_CLIENT_CONNECT_TIMEOUT } from 'cosocket';
+import { clientTls, DEFAULT_CLIENT_CONNECT_TIMEOUT, type ClientLayerTls, type ClientTlsOptions } from 'cosocket';
 import type { MemcachedOptions } from '../commands/codec.js';
 
 /**
@@ -32,6 +32,11 @@ export interface MemcachedClientOptions<B extends boolean = false> extends Memca
   poolSize?: number;
   /** ms to connect, TLS included (default 10,000). */
   connectTimeout?: number;
+  /**
+   * TLS (memcached started with `-Z`): `true` (certificate verified, SNI from the host name), or
+   * `{ ca, serverName, sslVerify }`. Off by default.
+   */
+  tls?: ClientLayerTls;
   /** ms a send or a reply may stall before the command fails with `timeout` (default: cosocket's, 60 s). */
   timeout?: number;
   /** ms a reply may stall, overriding `timeout` for reads. */
@@ -47,6 +52,8 @@ export interface MemcachedClientOptions<B extends boolean = false> extends Memca
 /** The options after defaults and checks. */
 export interface ClientSettings {
   readonly poolSize: number;
+  /** The socket-level TLS options (`{}`: plain text). */
+  readonly tls: ClientTlsOptions;
   readonly connectTimeout: number;
   readonly sendTimeout: number;
   readonly readTimeout: number;
@@ -65,11 +72,11 @@ export const RING_LATER =
 
 const RING_KEYS = ['distribution', 'weights', 'failureLimit', 'retryTimeout', 'remove'] as const;
 const CODEC_KEYS = ['keyTransform', 'returnBuffers', 'maxValueSize', 'maxLineLength'] as const;
-const CLIENT_KEYS = ['poolSize', 'connectTimeout', 'timeout', 'readTimeout', 'maxWaiting', 'waitTimeout', 'maxPending'] as const;
+const CLIENT_KEYS = ['poolSize', 'connectTimeout', 'tls', 'timeout', 'readTimeout', 'maxWaiting', 'waitTimeout', 'maxPending'] as const;
 const KNOWN = new Set<string>([...RING_KEYS, ...CODEC_KEYS, ...CLIENT_KEYS]);
 
 /** Checks the options; the codec options are checked by `codecOf`, the pool's by `ClientPool`. */
-export function clientSettings(options: unknown): ClientSettings {
+export function clientSettings(options: unknown, host: string | undefined): ClientSettings {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null)
     throw new TypeError(`bad options: object expected, got ${options === null ? 'null' : typeof options}`);
@@ -82,6 +89,7 @@ export function clientSettings(options: unknown): ClientSettings {
   const timeout = ms(o.timeout, 'timeout') ?? 0;
   return {
     poolSize: count(o.poolSize, 'poolSize') ?? DEFAULT_POOL_SIZE,
+    tls: clientTls(o.tls as ClientLayerTls | undefined, host),
     connectTimeout: ms(o.connectTimeout, 'connectTimeout') ?? DEFAULT_CLIENT_CONNECT_TIMEOUT,
     sendTimeout: timeout,
     readTimeout: ms(o.readTimeout, 'readTimeout') ?? timeout,

@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import { DEFAULT_CLIENT_CONNECT_TIMEOUT, type ClientTlsOptions } from 'cosocket';
+import { clientTls, DEFAULT_CLIENT_CONNECT_TIMEOUT, type ClientTlsOptions } from 'cosocket';
 import { addressOf, parseConnectArgs, type ConnectArgs } from '../connect-options.js';
 import type { RedisConnectOptions } from '../types.js';
 import { DEFAULT_REDIS_PORT, parseRedisUrl } from '../url.js';
@@ -104,7 +103,7 @@ export function resolveClientOptions(
   if (path !== undefined && (typeof path !== 'string' || path === '')) throw new TypeError('bad option path: a non-empty string expected');
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`bad option port: ${String(port)} (1-65535)`);
   const connect: RedisConnectOptions = {
-    ...tlsOptions(options.tls ?? fromUrl.tls, host),
+    ...clientTls(options.tls ?? fromUrl.tls, host),
     username: options.username ?? fromUrl.username,
     password: options.password ?? fromUrl.password,
     database: options.database ?? fromUrl.database,
@@ -123,23 +122,6 @@ export function resolveClientOptions(
     connectTimeout: ms(options.connectTimeout, 'connectTimeout') || DEFAULT_CLIENT_CONNECT_TIMEOUT,
     commandTimeout: ms(options.commandTimeout, 'commandTimeout'),
   };
-}
-
-/** `tls: true | {...}` as the socket-level connect options; SNI defaults to the host name. */
-function tlsOptions(
-  tls: boolean | RedisClientTlsOptions | undefined,
-  host: string | undefined,
-): Pick<RedisConnectOptions, 'ssl' | 'sslVerify' | 'serverName' | 'ca'> {
-  if (tls === undefined || tls === false) return {};
-  if (tls !== true && (typeof tls !== 'object' || tls === null))
-    throw new TypeError(`bad option tls: true, false or TLS options expected, got ${typeof tls}`);
-  const settings = tls === true ? {} : tls;
-  const serverName = settings.serverName ?? (host === undefined || isIP(host) !== 0 ? undefined : host);
-  const out: Pick<RedisConnectOptions, 'ssl' | 'sslVerify' | 'serverName' | 'ca'> = { ssl: true };
-  if (settings.sslVerify !== undefined) out.sslVerify = settings.sslVerify;
-  if (serverName !== undefined) out.serverName = serverName;
-  if (settings.ca !== undefined) out.ca = settings.ca;
-  return out;
 }
 
 function count(value: unknown, name: string, min: number): number | undefined {
