@@ -175,8 +175,12 @@ export class Multiplexer<C, R = SendData> {
     }
     const p = new Promise<T>((resolve, reject) => this.pending.push({ read, resolve: resolve, reject }));
     this.outbox.add(request);
-    if (this.state === 'up') this.scheduleFlush();
-    else if (this.state === 'down') void this.ensureConnected().catch(() => undefined);
+    // Nothing in flight: no burst to wait for, so a serial caller's command goes out now (a
+    // hop less); callers arriving meanwhile queue behind the write and go out as one batch.
+    if (this.state === 'up') {
+      if (this.inflight === 0 && !this.writing && !this.flushScheduled) this.flush();
+      else this.scheduleFlush();
+    } else if (this.state === 'down') void this.ensureConnected().catch(() => undefined);
     return p;
   }
 
