@@ -139,3 +139,14 @@ function wrap(socket: Socket): ScriptedConnection {
     reset: () => socket.resetAndDestroy(),
   };
 }
+
+/** A server answering every line with `PONG\n` (after `delayMs` when given): the socket tests' peer. */
+export function pongServer(options: { delayMs?: number } = {}): Promise<ScriptedServer> {
+  return scriptedServer(async (c) => {
+    for (;;) {
+      await c.readUntil('\n');
+      if (options.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      await c.write('PONG\n');
+    }
+  });
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { failure, scriptedServer, sleep, type ScriptedServer } from '@cosocket/test-kit';
+import { failure, sleep, type ScriptedServer, pongServer } from '@cosocket/test-kit';
 import { ClientPool, CosocketError, poolStats, tcp, type TcpSocket } from '../src/index.js';
 
 let servers: ScriptedServer[] = [];
@@ -12,14 +12,8 @@ afterEach(async () => {
   pools = [];
 });
 
-/** Answers each "PING\n" with "PONG\n". */
 async function pingServer(): Promise<ScriptedServer> {
-  const server = await scriptedServer(async (c) => {
-    for (;;) {
-      await c.readUntil('\n');
-      await c.write('PONG\n');
-    }
-  });
+  const server = await pongServer();
   servers.push(server);
   return server;
 }

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
+import { type ScriptedServer, sleep, pongServer } from '@cosocket/test-kit';
 import {
   closeAllPools,
   CosocketError,
@@ -25,13 +25,7 @@ afterEach(async () => {
 });
 
 async function pingServer(): Promise<ScriptedServer> {
-  const server = await scriptedServer(async (c) => {
-    for (;;) {
-      await c.readUntil('\n');
-      await sleep(5);
-      await c.write('PONG\n');
-    }
-  });
+  const server = await pongServer({ delayMs: 5 });
   servers.push(server);
   return server;
 }

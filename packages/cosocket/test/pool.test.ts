@@ -1,6 +1,6 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it } from 'vitest';
-import { failure, type ScriptedConnection, scriptedServer, type ScriptedServer, sleep } from '@cosocket/test-kit';
+import { failure, type ScriptedConnection, scriptedServer, type ScriptedServer, sleep, pongServer } from '@cosocket/test-kit';
 import { closeAllPools, configure, POOL_CHANNEL, poolStats, tcp, type PoolEvent, type TcpSocket } from '../src/index.js';
 
 let servers: ScriptedServer[] = [];
@@ -16,14 +16,8 @@ afterEach(async () => {
   configure();
 });
 
-/** An echo-ish server: answers each "PING\n" with "PONG\n". */
 async function pingServer(): Promise<ScriptedServer> {
-  const server = await scriptedServer(async (c) => {
-    for (;;) {
-      await c.readUntil('\n');
-      await c.write('PONG\n');
-    }
-  });
+  const server = await pongServer();
   servers.push(server);
   return server;
 }

@@ -1,7 +1,7 @@
 import { CosocketError, keepsConnection, locateError, tcp, type ConnectOptions, type SslHandshakeOptions, type SslSession } from 'cosocket';
 import { addressOf } from './args.js';
 import { codecOf, type Codec, type MemcachedOptions } from './commands/codec.js';
-import { build, installCommands } from './commands/install.js';
+import { installCommands, runCommand } from './commands/install.js';
 import type { MemcachedCommands } from './commands/methods.js';
 import type { Build, Exchange } from './commands/table.js';
 import { MemcachedProtocolError } from './errors.js';
@@ -101,13 +101,7 @@ export class Memcached<B extends boolean = false> {
 
   /** A table command: bad arguments reject before anything is sent; no keys resolve `{}`. */
   private run(fn: Build, args: unknown[]): Promise<unknown> {
-    let exchange: Exchange | null;
-    try {
-      exchange = build(this.codec, fn, args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return exchange === null ? Promise.resolve({}) : this.exchange(exchange);
+    return runCommand(this.codec, fn, args, (exchange) => this.exchange(exchange));
   }
 
   /** One request, one reply. Any failure but a server error reply closes the connection. */

@@ -12,7 +12,7 @@ import {
 } from 'cosocket';
 import { addressOf } from './args.js';
 import { codecOf, type Codec, type MemcachedOptions } from './commands/codec.js';
-import { build, installCommands } from './commands/install.js';
+import { installCommands, runCommand } from './commands/install.js';
 import type { MemcachedCommands } from './commands/methods.js';
 import type { Build, Exchange } from './commands/table.js';
 import { MemcachedClientError, MemcachedProtocolError } from './errors.js';
@@ -130,13 +130,7 @@ export class MemcachedMultiplexed<B extends boolean = false> extends Multiplexed
 
   /** A table command, queued on the shared connection; no keys resolve `{}` without I/O. */
   private run(fn: Build, args: unknown[]): Promise<unknown> {
-    let exchange;
-    try {
-      exchange = build(this.codec, fn, args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return exchange === null ? Promise.resolve({}) : this.send(exchange);
+    return runCommand(this.codec, fn, args, (exchange) => this.send(exchange));
   }
 
   /** @internal A built exchange, queued on the shared connection (also the client layer's way in, src/client/). */

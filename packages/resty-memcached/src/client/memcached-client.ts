@@ -1,7 +1,7 @@
 import { ClientPool, CosocketError, keepsConnection, OperationError, startTls } from 'cosocket';
 import { Memcached } from '../client.js';
 import { codecOf, type Codec, type MemcachedOptions } from '../commands/codec.js';
-import { build, installCommands } from '../commands/install.js';
+import { installCommands, runCommand } from '../commands/install.js';
 import type { MemcachedCommands, ValueOf } from '../commands/methods.js';
 import { COMMANDS, type Build, type Exchange } from '../commands/table.js';
 import { MemcachedClientError } from '../errors.js';
@@ -105,13 +105,7 @@ export class MemcachedClient<B extends boolean = false> {
 
   /** A table command: bad arguments reject before anything is queued; no keys resolve `{}`. */
   private run(fn: Build, args: unknown[]): Promise<unknown> {
-    let exchange: Exchange | null;
-    try {
-      exchange = build(this.codec, fn, args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return exchange === null ? Promise.resolve({}) : this.send(exchange);
+    return runCommand(this.codec, fn, args, (exchange) => this.send(exchange));
   }
 
   private send(exchange: Exchange): Promise<unknown> {

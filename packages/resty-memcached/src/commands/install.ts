@@ -28,6 +28,25 @@ export function build(codec: Parameters<Build>[0], fn: Build, args: unknown[]): 
   return (fn as (codec: Parameters<Build>[0], ...args: unknown[]) => Exchange | null)(codec, ...args);
 }
 
+/**
+ * A table command on any surface: bad arguments reject before anything is sent, no keys
+ * resolve `{}` without I/O, and the built exchange goes to `send` (the surface's way out).
+ */
+export function runCommand(
+  codec: Parameters<Build>[0],
+  fn: Build,
+  args: unknown[],
+  send: (exchange: Exchange) => Promise<unknown>,
+): Promise<unknown> {
+  let exchange: Exchange | null;
+  try {
+    exchange = build(codec, fn, args);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return exchange === null ? Promise.resolve({}) : send(exchange);
+}
+
 // The table and its typings name the same commands.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Queued = { [K in keyof typeof COMMANDS]: (typeof COMMANDS)[K] extends { queue: Build } ? K : never }[keyof typeof COMMANDS];
